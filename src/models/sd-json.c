@@ -1,0 +1,794 @@
+#define G_LOG_DOMAIN "sd-models"
+
+#include "config.h"
+
+#include "sd-json.h"
+
+#include "sd-error.h"
+
+#include <math.h>
+#include <string.h>
+
+/*
+ * json-glib 1.6 parses recursively (so deep nesting can exhaust the stack) and
+ * is lenient: it accepts comments, single quotes, hexadecimal numbers and
+ * several documents in a row, wraps integers that do not fit in 64 bits, cuts
+ * strings at "\u0000" and turns lone surrogates into invalid UTF-8. A body is
+ * therefore first checked against the strict grammar of RFC 8259, without
+ * recursion, and only handed to JsonParser when it passes.
+ */
+typedef enum
+{
+  CHECK_OK,
+  CHECK_EMPTY,
+  CHECK_NUL,
+  CHECK_NOT_UTF8,
+  CHECK_TOO_DEEP,
+  CHECK_OUT_OF_RANGE,
+  CHECK_MALFORMED,
+} CheckResult;
+
+typedef enum
+{
+  EXPECT_VALUE,
+  EXPECT_VALUE_OR_CLOSE,
+  EXPECT_KEY,
+  EXPECT_KEY_OR_CLOSE,
+  EXPECT_COMMA_OR_CLOSE,
+} CheckState;
+
+typedef struct
+{
+  const char *pos;
+  const char *end;
+} Reader;
+
+static int
+reader_peek (const Reader *reader)
+{
+  return reader->pos < reader->end ? (guchar) *reader->pos : -1;
+}
+
+static void
+reader_skip_space (Reader *reader)
+{
+  while (reader->pos < reader->end &&
+         (*reader->pos == ' ' || *reader->pos == '\t' ||
+          *reader->pos == '\n' || *reader->pos == '\r'))
+    reader->pos++;
+}
+
+static gboolean
+reader_skip_digits (Reader *reader)
+{
+  const char *start = reader->pos;
+
+  while (reader->pos < reader->end && g_ascii_isdigit (*reader->pos))
+    reader->pos++;
+
+  return reader->pos > start;
+}
+
+static gboolean
+reader_read_hex4 (Reader   *reader,
+                  gunichar *out_unit)
+{
+  gunichar unit = 0;
+
+  if (reader->end - reader->pos < 4)
+    return FALSE;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (reader->pos[i]);
+
+      if (digit < 0)
+        return FALSE;
+      unit = (unit << 4) | (gunichar) digit;
+    }
+
+  reader->pos += 4;
+  *out_unit = unit;
+
+  return TRUE;
+}
+
+static CheckResult
+check_string (Reader *reader)
+{
+  reader->pos++;
+
+  while (reader->pos < reader->end)
+    {
+      guchar c = (guchar) *reader->pos++;
+      gunichar unit;
+
+      if (c == '"')
+        return CHECK_OK;
+      if (c < 0x20)
+        return CHECK_MALFORMED;
+      if (c != '\\')
+        continue;
+
+      if (reader->pos == reader->end)
+        return CHECK_MALFORMED;
+
+      c = (guchar) *reader->pos++;
+      if (c != '\0' && strchr ("\"\\/bfnrt", c) != NULL)
+        continue;
+      if (c != 'u' || !reader_read_hex4 (reader, &unit))
+        return CHECK_MALFORMED;
+
+      /* A NUL would silently end the string in a JsonNode, and the API refuses it anyway. */
+      if (unit == 0)
+        return CHECK_NUL;
+      if (unit >= 0xDC00 && unit <= 0xDFFF)
+        return CHECK_MALFORMED;
+      if (unit >= 0xD800 && unit <= 0xDBFF)
+        {
+          if (reader->end - reader->pos < 2 || reader->pos[0] != '\\' || reader->pos[1] != 'u')
+            return CHECK_MALFORMED;
+          reader->pos += 2;
+          if (!reader_read_hex4 (reader, &unit) || unit < 0xDC00 || unit > 0xDFFF)
+            return CHECK_MALFORMED;
+        }
+    }
+
+  return CHECK_MALFORMED;
+}
+
+static CheckResult
+check_number (Reader *reader)
+{
+  const char *start = reader->pos;
+  gboolean integral = TRUE;
+  gsize length;
+
+  if (reader_peek (reader) == '-')
+    reader->pos++;
+
+  if (reader_peek (reader) == '0')
+    reader->pos++;
+  else if (!reader_skip_digits (reader))
+    return CHECK_MALFORMED;
+
+  if (reader_peek (reader) == '.')
+    {
+      reader->pos++;
+      integral = FALSE;
+      if (!reader_skip_digits (reader))
+        return CHECK_MALFORMED;
+    }
+
+  if (reader_peek (reader) == 'e' || reader_peek (reader) == 'E')
+    {
+      reader->pos++;
+      integral = FALSE;
+      if (reader_peek (reader) == '+' || reader_peek (reader) == '-')
+        reader->pos++;
+      if (!reader_skip_digits (reader))
+        return CHECK_MALFORMED;
+    }
+
+  length = (gsize) (reader->pos - start);
+
+  if (integral)
+    {
+      char buffer[24];
+      gint64 value;
+
+      if (length >= sizeof buffer)
+        return CHECK_OUT_OF_RANGE;
+
+      memcpy (buffer, start, length);
+      buffer[length] = '\0';
+      if (!g_ascii_string_to_signed (buffer, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        return CHECK_OUT_OF_RANGE;
+    }
+  else
+    {
+      g_autofree char *text = g_strndup (start, length);
+
+      if (!isfinite (g_ascii_strtod (text, NULL)))
+        return CHECK_OUT_OF_RANGE;
+    }
+
+  return CHECK_OK;
+}
+
+static CheckResult
+check_literal (Reader     *reader,
+               const char *word)
+{
+  gsize length = strlen (word);
+
+  if ((gsize) (reader->end - reader->pos) < length || memcmp (reader->pos, word, length) != 0)
+    return CHECK_MALFORMED;
+
+  reader->pos += length;
+
+  return CHECK_OK;
+}
+
+static CheckResult
+check_document (const char *data,
+                gsize       length)
+{
+  Reader reader = { data, data + length };
+  char open[SD_JSON_MAX_DEPTH];
+  guint depth = 0;
+  CheckState state = EXPECT_VALUE;
+
+  if (length == 0)
+    return CHECK_EMPTY;
+  if (memchr (data, '\0', length) != NULL)
+    return CHECK_NUL;
+  if (!g_utf8_validate (data, (gssize) length, NULL))
+    return CHECK_NOT_UTF8;
+
+  reader_skip_space (&reader);
+  if (reader.pos == reader.end)
+    return CHECK_EMPTY;
+
+  for (;;)
+    {
+      CheckResult result;
+      int c;
+
+      reader_skip_space (&reader);
+      c = reader_peek (&reader);
+
+      if (state == EXPECT_COMMA_OR_CLOSE)
+        {
+          char close;
+
+          if (depth == 0)
+            return c == -1 ? CHECK_OK : CHECK_MALFORMED;
+
+          close = open[depth - 1] == '[' ? ']' : '}';
+          if (c == ',')
+            state = open[depth - 1] == '[' ? EXPECT_VALUE : EXPECT_KEY;
+          else if (c == close)
+            depth--;
+          else
+            return CHECK_MALFORMED;
+
+          reader.pos++;
+          continue;
+        }
+
+      if ((state == EXPECT_VALUE_OR_CLOSE && c == ']') ||
+          (state == EXPECT_KEY_OR_CLOSE && c == '}'))
+        {
+          reader.pos++;
+          depth--;
+          state = EXPECT_COMMA_OR_CLOSE;
+          continue;
+        }
+
+      if (state == EXPECT_KEY || state == EXPECT_KEY_OR_CLOSE)
+        {
+          if (c != '"')
+            return CHECK_MALFORMED;
+          if ((result = check_string (&reader)) != CHECK_OK)
+            return result;
+
+          reader_skip_space (&reader);
+          if (reader_peek (&reader) != ':')
+            return CHECK_MALFORMED;
+
+          reader.pos++;
+          state = EXPECT_VALUE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '[':
+        case '{':
+          if (depth == SD_JSON_MAX_DEPTH)
+            return CHECK_TOO_DEEP;
+          open[depth++] = (char) c;
+          reader.pos++;
+          state = c == '[' ? EXPECT_VALUE_OR_CLOSE : EXPECT_KEY_OR_CLOSE;
+          continue;
+
+        case '"':
+          result = check_string (&reader);
+          break;
+
+        case 't':
+          result = check_literal (&reader, "true");
+          break;
+
+        case 'f':
+          result = check_literal (&reader, "false");
+          break;
+
+        case 'n':
+          result = check_literal (&reader, "null");
+          break;
+
+        default:
+          result = check_number (&reader);
+          break;
+        }
+
+      if (result != CHECK_OK)
+        return result;
+
+      state = EXPECT_COMMA_OR_CLOSE;
+    }
+}
+
+static void
+set_check_error (GError      **error,
+                 CheckResult   result)
+{
+  static const char * const messages[] = {
+    [CHECK_OK] = "The request body is not valid JSON",
+    [CHECK_EMPTY] = "The request body is empty",
+    [CHECK_NUL] = "The request body contains a NUL character",
+    [CHECK_NOT_UTF8] = "The request body is not valid UTF-8",
+    [CHECK_TOO_DEEP] = "The request body is nested more than "
+                       G_STRINGIFY (SD_JSON_MAX_DEPTH) " levels deep",
+    [CHECK_OUT_OF_RANGE] = "The request body contains a number that is out of range",
+    [CHECK_MALFORMED] = "The request body is not valid JSON",
+  };
+
+  g_set_error_literal (error, SD_API_ERROR, SD_API_ERROR_INVALID_JSON, messages[result]);
+}
+
+JsonNode *
+sd_json_parse_data (const char  *data,
+                    gsize        length,
+                    GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  CheckResult result;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (length <= G_MAXSSIZE, NULL);
+
+  if ((result = check_document (data, length)) != CHECK_OK)
+    {
+      set_check_error (error, result);
+      return NULL;
+    }
+
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, data, (gssize) length, &parse_error))
+    {
+      /* Not expected after the check, but the parser has the last word. */
+      g_debug ("JsonParser refused a checked document: %s", parse_error->message);
+      set_check_error (error, CHECK_MALFORMED);
+      return NULL;
+    }
+
+  if ((root = json_parser_steal_root (parser)) == NULL)
+    set_check_error (error, CHECK_EMPTY);
+
+  return root;
+}
+
+JsonNode *
+sd_json_parse_bytes (GBytes  *bytes,
+                     GError **error)
+{
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &length);
+
+  return sd_json_parse_data (data, length, error);
+}
+
+char *
+sd_json_to_string (JsonNode *node,
+                   gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) generator = NULL;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, pretty);
+  json_generator_set_root (generator, node);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+GBytes *
+sd_json_to_bytes (JsonNode *node)
+{
+  char *text;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = sd_json_to_string (node, FALSE);
+
+  return g_bytes_new_take (text, strlen (text));
+}
+
+char *
+sd_json_format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) utc = NULL;
+
+  if (time == NULL)
+    return NULL;
+
+  /* Near year 1 or 9999 the UTC time can fall outside what GDateTime represents. */
+  if ((utc = g_date_time_to_utc (time)) == NULL)
+    return NULL;
+
+  /* Not g_date_time_format(): "%Y" does not pad years before 1000 to four digits. */
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                          g_date_time_get_year (utc),
+                          g_date_time_get_month (utc),
+                          g_date_time_get_day_of_month (utc),
+                          g_date_time_get_hour (utc),
+                          g_date_time_get_minute (utc),
+                          g_date_time_get_second (utc));
+}
+
+static gboolean
+read_digits (const char **text,
+             guint        count,
+             int         *out_value)
+{
+  int value = 0;
+
+  /* Stops at the terminating NUL, which is not a digit, so a short text is never overrun. */
+  for (guint i = 0; i < count; i++)
+    {
+      if (!g_ascii_isdigit ((*text)[i]))
+        return FALSE;
+      value = value * 10 + ((*text)[i] - '0');
+    }
+
+  *text += count;
+  *out_value = value;
+
+  return TRUE;
+}
+
+static gboolean
+read_char (const char **text,
+           char         c)
+{
+  if (**text != c)
+    return FALSE;
+
+  (*text)++;
+
+  return TRUE;
+}
+
+/*
+ * Only the RFC 3339 profile is accepted. g_date_time_new_from_iso8601() would
+ * also take week dates, ordinal dates and the basic format, which no peer of
+ * ours sends and which would make stored values harder to compare.
+ */
+GDateTime *
+sd_json_parse_time (const char *text)
+{
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GDateTime) whole = NULL;
+  g_autoptr(GDateTime) exact = NULL;
+  const char *p = text;
+  int year, month, day, hour, minute, second;
+  int offset = 0;
+  GTimeSpan usec = 0;
+
+  if (text == NULL)
+    return NULL;
+
+  if (!read_digits (&p, 4, &year) || !read_char (&p, '-') ||
+      !read_digits (&p, 2, &month) || !read_char (&p, '-') ||
+      !read_digits (&p, 2, &day) ||
+      !(read_char (&p, 'T') || read_char (&p, 't')) ||
+      !read_digits (&p, 2, &hour) || !read_char (&p, ':') ||
+      !read_digits (&p, 2, &minute) || !read_char (&p, ':') ||
+      !read_digits (&p, 2, &second))
+    return NULL;
+
+  if (read_char (&p, '.'))
+    {
+      GTimeSpan scale = G_TIME_SPAN_SECOND / 10;
+
+      if (!g_ascii_isdigit (*p))
+        return NULL;
+
+      /* Digits beyond microseconds are allowed and dropped. */
+      for (; g_ascii_isdigit (*p); p++)
+        {
+          usec += (*p - '0') * scale;
+          scale /= 10;
+        }
+    }
+
+  if (*p == '+' || *p == '-')
+    {
+      int sign = *p == '-' ? -1 : 1;
+      int offset_hours, offset_minutes;
+
+      p++;
+      if (!read_digits (&p, 2, &offset_hours) || !read_char (&p, ':') ||
+          !read_digits (&p, 2, &offset_minutes) ||
+          offset_hours > 23 || offset_minutes > 59)
+        return NULL;
+
+      offset = sign * (offset_hours * 3600 + offset_minutes * 60);
+    }
+  else if (!read_char (&p, 'Z') && !read_char (&p, 'z'))
+    return NULL;
+
+  if (*p != '\0')
+    return NULL;
+
+  /* g_date_time_new() refuses impossible dates (31 April) and leap seconds. */
+  zone = g_time_zone_new_offset (offset);
+  if ((whole = g_date_time_new (zone, year, month, day, hour, minute, second)) == NULL)
+    return NULL;
+  if ((exact = g_date_time_add (whole, usec)) == NULL)
+    return NULL;
+
+  return g_date_time_to_utc (exact);
+}
+
+void
+sd_json_builder_add_time (JsonBuilder *builder,
+                          const char  *member,
+                          GDateTime   *time)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (member != NULL);
+
+  text = sd_json_format_time (time);
+  sd_json_builder_add_string (builder, member, text);
+}
+
+void
+sd_json_builder_add_string (JsonBuilder *builder,
+                            const char  *member,
+                            const char  *value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (member != NULL);
+
+  json_builder_set_member_name (builder, member);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+set_type_error (GError     **error,
+                const char  *member,
+                const char  *expected)
+{
+  g_set_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_FIELD,
+               "The member “%s” must be %s", member, expected);
+}
+
+static gboolean
+node_has_type (JsonNode     *node,
+               JsonNodeType  node_type,
+               GType         value_type)
+{
+  switch (node_type)
+    {
+    case JSON_NODE_OBJECT:
+      return JSON_NODE_HOLDS_OBJECT (node) && json_node_get_object (node) != NULL;
+
+    case JSON_NODE_ARRAY:
+      return JSON_NODE_HOLDS_ARRAY (node) && json_node_get_array (node) != NULL;
+
+    case JSON_NODE_VALUE:
+      return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == value_type;
+
+    case JSON_NODE_NULL:
+    default:
+      return FALSE;
+    }
+}
+
+/*
+ * Sets *out_node to the member when it has the wanted type, or to NULL when
+ * it is absent or null, which is only an error when the member is required.
+ */
+static gboolean
+lookup_member (JsonObject    *object,
+               const char    *member,
+               gboolean       required,
+               JsonNodeType   node_type,
+               GType          value_type,
+               const char    *expected,
+               JsonNode     **out_node,
+               GError       **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (member != NULL, FALSE);
+
+  *out_node = NULL;
+  node = json_object_get_member (object, member);
+
+  if (node == NULL && required)
+    {
+      g_set_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_FIELD,
+                   "The member “%s” is missing", member);
+      return FALSE;
+    }
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (required)
+        set_type_error (error, member, expected);
+      return !required;
+    }
+
+  if (!node_has_type (node, node_type, value_type))
+    {
+      set_type_error (error, member, expected);
+      return FALSE;
+    }
+
+  *out_node = node;
+
+  return TRUE;
+}
+
+/*
+ * A string parsed by sd_json_parse_data() is valid UTF-8 without NULs (the
+ * check refuses "\u0000", which JsonNode could not hold whole). Nodes built
+ * in code have had no such check, so the text is validated here as well.
+ */
+gboolean
+sd_json_get_string (JsonObject  *object,
+                    const char  *member,
+                    gboolean     required,
+                    const char **out,
+                    GError     **error)
+{
+  const char *value;
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_VALUE, G_TYPE_STRING,
+                      "a string", &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  value = json_node_get_string (node);
+  if (value == NULL || !g_utf8_validate (value, -1, NULL))
+    {
+      set_type_error (error, member, "valid UTF-8 text");
+      return FALSE;
+    }
+
+  if (out != NULL)
+    *out = value;
+
+  return TRUE;
+}
+
+/* json-glib stores 5 as gint64 but 5.0 and 5e0 as gdouble; only the former is an integer. */
+gboolean
+sd_json_get_int (JsonObject  *object,
+                 const char  *member,
+                 gboolean     required,
+                 gint64      *out,
+                 GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_VALUE, G_TYPE_INT64,
+                      "an integer", &node, error))
+    return FALSE;
+
+  if (node != NULL && out != NULL)
+    *out = json_node_get_int (node);
+
+  return TRUE;
+}
+
+gboolean
+sd_json_get_boolean (JsonObject  *object,
+                     const char  *member,
+                     gboolean     required,
+                     gboolean    *out,
+                     GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_VALUE, G_TYPE_BOOLEAN,
+                      "true or false", &node, error))
+    return FALSE;
+
+  if (node != NULL && out != NULL)
+    *out = json_node_get_boolean (node);
+
+  return TRUE;
+}
+
+/* On success *out holds a new reference. */
+gboolean
+sd_json_get_time (JsonObject  *object,
+                  const char  *member,
+                  gboolean     required,
+                  GDateTime  **out,
+                  GError     **error)
+{
+  static const char expected[] = "a time such as “2026-11-26T08:00:00Z”";
+  GDateTime *time;
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_VALUE, G_TYPE_STRING,
+                      expected, &node, error))
+    return FALSE;
+  if (node == NULL)
+    return TRUE;
+
+  if ((time = sd_json_parse_time (json_node_get_string (node))) == NULL)
+    {
+      set_type_error (error, member, expected);
+      return FALSE;
+    }
+
+  if (out != NULL)
+    *out = time;
+  else
+    g_date_time_unref (time);
+
+  return TRUE;
+}
+
+/* *out is borrowed from @object. */
+gboolean
+sd_json_get_object (JsonObject  *object,
+                    const char  *member,
+                    gboolean     required,
+                    JsonObject **out,
+                    GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_OBJECT, G_TYPE_INVALID,
+                      "an object", &node, error))
+    return FALSE;
+
+  if (node != NULL && out != NULL)
+    *out = json_node_get_object (node);
+
+  return TRUE;
+}
+
+/* *out is borrowed from @object. */
+gboolean
+sd_json_get_array (JsonObject  *object,
+                   const char  *member,
+                   gboolean     required,
+                   JsonArray  **out,
+                   GError     **error)
+{
+  JsonNode *node;
+
+  if (!lookup_member (object, member, required, JSON_NODE_ARRAY, G_TYPE_INVALID,
+                      "an array", &node, error))
+    return FALSE;
+
+  if (node != NULL && out != NULL)
+    *out = json_node_get_array (node);
+
+  return TRUE;
+}

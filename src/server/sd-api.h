@@ -1,0 +1,100 @@
+#pragma once
+
+#include "sd-request.h"
+#include "sd-ticket.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The handlers of the API, one per route. Each parses, validates and
+ * authorizes, writes in the one transaction the server opened for it, and
+ * replies once.
+ */
+void      sd_api_healthz                 (SdRequest *request);
+
+void      sd_api_session_create          (SdRequest *request);
+void      sd_api_session_get             (SdRequest *request);
+void      sd_api_session_delete          (SdRequest *request);
+
+void      sd_api_categories_list         (SdRequest *request);
+
+void      sd_api_tickets_list            (SdRequest *request);
+void      sd_api_tickets_create          (SdRequest *request);
+void      sd_api_ticket_get              (SdRequest *request);
+void      sd_api_ticket_update           (SdRequest *request);
+
+void      sd_api_messages_list           (SdRequest *request);
+void      sd_api_messages_create         (SdRequest *request);
+
+void      sd_api_invitations_create      (SdRequest *request);
+void      sd_api_invitations_list        (SdRequest *request);
+void      sd_api_invitation_delete       (SdRequest *request);
+
+/* Checks an upload's name and type before its body is read. */
+gboolean  sd_api_uploads_prepare         (SdRequest *request);
+void      sd_api_uploads_create          (SdRequest *request);
+void      sd_api_attachment_get          (SdRequest *request);
+
+void      sd_api_pin_create              (SdRequest *request);
+void      sd_api_pin_get                 (SdRequest *request);
+void      sd_api_pin_delete              (SdRequest *request);
+void      sd_api_access_log              (SdRequest *request);
+void      sd_api_dashboard_sessions_create (SdRequest *request);
+
+/* Shared between handlers. */
+SdUser   *sd_api_load_user               (SdStore   *store,
+                                          gint64     id,
+                                          GError   **error);
+/*
+ * Loads a ticket the request's user may see, or replies 404 (and returns
+ * NULL) when it does not exist or belongs to another organization.
+ */
+SdTicket *sd_api_load_visible_ticket     (SdRequest *request,
+                                          gint64     id);
+/* Creates a pending ticket and its search document. Returns its id, or 0. */
+gint64    sd_api_insert_ticket           (SdStore    *store,
+                                          const char *subject,
+                                          const char *category,
+                                          gint64      requester_id,
+                                          gint64      organization_id,
+                                          gint64      now,
+                                          GError    **error);
+/*
+ * Appends a message to a ticket: updates its counters, activity and search
+ * document. Returns the new message's id, or 0 with @error set.
+ */
+gint64    sd_api_add_message             (SdStore   *store,
+                                          gint64     ticket_id,
+                                          const char *kind,
+                                          gint64     author_id,
+                                          const char *body,
+                                          gint64     now,
+                                          GError   **error);
+/* Consumes upload tokens as attachments of a message: FALSE when any is unusable. */
+gboolean  sd_api_attach_uploads          (SdRequest *request,
+                                          JsonArray *tokens,
+                                          gint64     message_id,
+                                          gboolean  *out_valid,
+                                          GError   **error);
+/* Validates "uploads" (absent, or an array of at most 20 distinct strings). */
+gboolean  sd_api_get_upload_tokens       (SdRequest  *request,
+                                          JsonArray **out_tokens);
+
+/* Description and message bodies, in characters after trimming. */
+#define SD_API_TEXT_MAX_CHARS 65536
+
+/*
+ * Trims @text and checks it: not empty, at most @max_chars characters, no
+ * control characters (one line when @single_line). Replies 400 naming
+ * @member and returns NULL when it fails. @label starts the message.
+ */
+char     *sd_api_clean_text              (SdRequest  *request,
+                                          const char *member,
+                                          const char *label,
+                                          const char *text,
+                                          guint       max_chars,
+                                          gboolean    single_line);
+
+GDateTime *sd_api_time                   (gint64     unix_seconds);
+
+G_END_DECLS

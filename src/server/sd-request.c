@@ -1,0 +1,889 @@
+#define G_LOG_DOMAIN "sd-request"
+
+#include "config.h"
+
+#include "sd-request.h"
+
+#include "sd-api.h"
+#include "sd-auth.h"
+#include "sd-json.h"
+#include "sd-request-private.h"
+#include "sd-server-private.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define REQUEST_KEY "sd-request"
+
+/* A client that keeps sending after a 413 is given this long to stop. */
+#define DRAIN_SECONDS 10
+
+static void
+sd_request_free (SdRequest *self)
+{
+  g_clear_pointer (&self->query, g_hash_table_unref);
+  g_clear_pointer (&self->body, g_byte_array_unref);
+  g_clear_pointer (&self->json, json_node_unref);
+  g_clear_pointer (&self->upload, sd_upload_writer_free);
+  g_clear_object (&self->user);
+  g_clear_object (&self->dashboard_agent);
+  g_clear_pointer (&self->idempotency_key, g_free);
+  g_clear_pointer (&self->reply_body, g_bytes_unref);
+  g_free (self);
+}
+
+SdRequest *
+sd_request_new (SdServer          *server,
+                SoupServerMessage *msg)
+{
+  SdRequest *self = g_new0 (SdRequest, 1);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  self->server = server;
+  self->msg = msg;
+  self->body = g_byte_array_new ();
+  self->started = g_get_monotonic_time ();
+  self->now = g_get_real_time () / G_USEC_PER_SEC;
+
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_KEY, self, (GDestroyNotify)sd_request_free);
+
+  return self;
+}
+
+SdRequest *
+sd_request_from_message (SoupServerMessage *msg)
+{
+  return g_object_get_data (G_OBJECT (msg), REQUEST_KEY);
+}
+
+void
+sd_request_finished (SdRequest *self)
+{
+  g_autofree char *path = NULL;
+  guint status;
+
+  if (self->finished)
+    return;
+
+  self->finished = TRUE;
+  g_clear_pointer (&self->upload, sd_upload_writer_free);
+
+  /* The path without its query, escaped so that no request can forge log lines. */
+  path = g_strescape (g_uri_get_path (soup_server_message_get_uri (self->msg)), NULL);
+  status = self->status != 0 ? self->status : soup_server_message_get_status (self->msg);
+
+  fprintf (stderr, "%s %s %u %.1fms\n",
+           soup_server_message_get_method (self->msg), path, status,
+           (g_get_monotonic_time () - self->started) / 1000.0);
+}
+
+SdStore *
+sd_request_get_store (SdRequest *self)
+{
+  return sd_server_get_store (self->server);
+}
+
+SdServer *
+sd_request_get_server (SdRequest *self)
+{
+  return self->server;
+}
+
+SdUploadWriter *
+sd_request_get_upload (SdRequest *self)
+{
+  return self->upload;
+}
+
+const char *
+sd_request_get_method (SdRequest *self)
+{
+  return soup_server_message_get_method (self->msg);
+}
+
+gint64
+sd_request_get_now (SdRequest *self)
+{
+  return self->now;
+}
+
+gint64
+sd_request_get_id (SdRequest *self,
+                   guint      index)
+{
+  g_return_val_if_fail (index < G_N_ELEMENTS (self->ids), 0);
+
+  return self->ids[index];
+}
+
+const char *
+sd_request_get_query (SdRequest  *self,
+                      const char *name)
+{
+  const char *value;
+
+  if (self->query == NULL)
+    return NULL;
+
+  value = g_hash_table_lookup (self->query, name);
+
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+SoupMessageHeaders *
+sd_request_get_request_headers (SdRequest *self)
+{
+  return soup_server_message_get_request_headers (self->msg);
+}
+
+SoupMessageHeaders *
+sd_request_get_response_headers (SdRequest *self)
+{
+  return soup_server_message_get_response_headers (self->msg);
+}
+
+JsonObject *
+sd_request_get_json (SdRequest *self)
+{
+  g_return_val_if_fail (self->json != NULL, NULL);
+
+  return json_node_get_object (self->json);
+}
+
+SdUser *
+sd_request_get_user (SdRequest *self)
+{
+  return self->user;
+}
+
+gint64
+sd_request_get_user_id (SdRequest *self)
+{
+  return self->user != NULL ? sd_user_get_id (self->user) : 0;
+}
+
+gboolean
+sd_request_is_agent (SdRequest *self)
+{
+  return self->user != NULL && sd_user_get_role (self->user) == SD_ROLE_AGENT;
+}
+
+SdUser *
+sd_request_get_dashboard_agent (SdRequest *self)
+{
+  return self->dashboard_agent;
+}
+
+gint64
+sd_request_get_session_id (SdRequest *self)
+{
+  return self->session_id;
+}
+
+void
+sd_request_keep_changes (SdRequest *self)
+{
+  self->keep_changes = TRUE;
+}
+
+static gboolean
+reply_member_error (SdRequest  *self,
+                    const char *member,
+                    GError     *error)
+{
+  sd_request_reply_error (self, SD_API_ERROR_INVALID_FIELD, member, "%s", error->message);
+
+  return FALSE;
+}
+
+gboolean
+sd_request_json_string (SdRequest   *self,
+                        const char  *member,
+                        gboolean     required,
+                        const char **out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_json_get_string (sd_request_get_json (self), member, required, out, &error))
+    return reply_member_error (self, member, error);
+
+  return TRUE;
+}
+
+gboolean
+sd_request_json_int (SdRequest  *self,
+                     const char *member,
+                     gboolean    required,
+                     gint64     *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_json_get_int (sd_request_get_json (self), member, required, out, &error))
+    return reply_member_error (self, member, error);
+
+  return TRUE;
+}
+
+gboolean
+sd_request_get_limit (SdRequest *self,
+                      guint     *out_limit)
+{
+  const char *text = sd_request_get_query (self, "limit");
+  guint64 value;
+
+  if (text == NULL)
+    {
+      *out_limit = 50;
+      return TRUE;
+    }
+
+  if (!g_ascii_isdigit (*text) ||
+      !g_ascii_string_to_unsigned (text, 10, 1, 100, &value, NULL))
+    {
+      sd_request_reply_error (self, SD_API_ERROR_INVALID_FIELD, "limit",
+                              "The limit must be a whole number from 1 to 100");
+      return FALSE;
+    }
+
+  *out_limit = value;
+
+  return TRUE;
+}
+
+/*
+ * Sets the answer. It may replace an earlier one: a transaction that fails
+ * to commit turns a success into an error.
+ */
+static void
+set_reply (SdRequest  *self,
+           guint       status,
+           const char *content_type,
+           GBytes     *body)
+{
+  SoupServerMessage *msg = self->msg;
+  gboolean was_paused = self->paused;
+
+  self->paused = FALSE;
+
+  if (!self->finished && !self->aborted)
+    {
+      SoupMessageBody *response_body = soup_server_message_get_response_body (msg);
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+      soup_server_message_set_status (msg, status, NULL);
+      soup_message_body_truncate (response_body);
+      if (body != NULL)
+        {
+          soup_message_headers_replace (headers, "Content-Type", content_type);
+          soup_message_body_append_bytes (response_body, body);
+        }
+      else
+        {
+          soup_message_headers_remove (headers, "Content-Type");
+        }
+
+      self->status = status;
+      g_clear_pointer (&self->reply_body, g_bytes_unref);
+      self->reply_body = body != NULL ? g_bytes_ref (body) : NULL;
+      self->replied = TRUE;
+
+      if (was_paused)
+        soup_server_message_unpause (msg);
+    }
+
+  /* Last: the message owns this request. */
+  if (was_paused)
+    g_object_unref (msg);
+}
+
+void
+sd_request_reply_json (SdRequest *self,
+                       guint      status,
+                       JsonNode  *node)
+{
+  g_autoptr(GBytes) bytes = sd_json_to_bytes (node);
+
+  g_return_if_fail (!self->replied);
+
+  set_reply (self, status, "application/json", bytes);
+}
+
+void
+sd_request_reply_no_content (SdRequest *self)
+{
+  g_return_if_fail (!self->replied);
+
+  set_reply (self, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+}
+
+void
+sd_request_reply_bytes (SdRequest  *self,
+                        guint       status,
+                        const char *content_type,
+                        GBytes     *bytes)
+{
+  g_return_if_fail (!self->replied);
+
+  set_reply (self, status, content_type, bytes);
+}
+
+static GBytes *
+error_body (SdApiError  code,
+            const char *field,
+            const char *message)
+{
+  g_autoptr(JsonNode) node = sd_api_error_to_json (code, message, field);
+
+  return sd_json_to_bytes (node);
+}
+
+void
+sd_request_reply_error (SdRequest  *self,
+                        SdApiError  code,
+                        const char *field,
+                        const char *format,
+                        ...)
+{
+  g_autofree char *message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  va_list args;
+
+  g_return_if_fail (!self->replied);
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  body = error_body (code, field, message);
+  set_reply (self, sd_api_error_to_status (code), "application/json", body);
+}
+
+void
+sd_request_reply_internal (SdRequest    *self,
+                           const GError *error)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_warning ("%s %s failed: %s", sd_request_get_method (self),
+             g_uri_get_path (soup_server_message_get_uri (self->msg)),
+             error != NULL ? error->message : "no reply");
+
+  body = error_body (SD_API_ERROR_INTERNAL, NULL,
+                     "The server could not complete the request; it has been logged");
+  set_reply (self, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/json", body);
+}
+
+void
+sd_request_set_retry_after (SdRequest *self,
+                            gint64     seconds)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (seconds, 1));
+
+  soup_message_headers_replace (sd_request_get_response_headers (self), "Retry-After", value);
+}
+
+void
+sd_request_pause (SdRequest *self)
+{
+  g_return_if_fail (!self->paused);
+
+  self->paused = TRUE;
+  g_object_ref (self->msg);
+  soup_server_message_pause (self->msg);
+}
+
+static GBytes *
+too_large_body (SdRequest *self)
+{
+  g_autofree char *limit = NULL;
+  g_autofree char *message = NULL;
+
+  limit = g_format_size_full (self->body_limit, G_FORMAT_SIZE_IEC_UNITS);
+  if (self->route != NULL && (self->route->flags & SD_ROUTE_UPLOAD) != 0)
+    message = g_strdup_printf ("The file is larger than the limit of %s", limit);
+  else
+    message = g_strdup_printf ("The request body is larger than the limit of %s", limit);
+
+  return error_body (SD_API_ERROR_PAYLOAD_TOO_LARGE, NULL, message);
+}
+
+void
+sd_request_reply_too_large (SdRequest *self)
+{
+  g_autoptr(GBytes) body = too_large_body (self);
+
+  set_reply (self, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json", body);
+}
+
+/*
+ * A connection taken over from libsoup to answer 413 before the request body
+ * has arrived: the answer is written, our side is shut, and what the client
+ * still sends is read and dropped for a while, so that its kernel does not
+ * reset the connection before the client has read the answer.
+ */
+typedef struct
+{
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  guint         timeout_id;
+  guint8        buffer[16 * 1024];
+} Closing;
+
+static void
+closing_free (Closing *closing)
+{
+  g_clear_handle_id (&closing->timeout_id, g_source_remove);
+  g_io_stream_close (closing->stream, NULL, NULL);
+  g_clear_object (&closing->stream);
+  g_clear_object (&closing->cancellable);
+  g_free (closing);
+}
+
+static void
+drain_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Closing *closing = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      closing_free (closing);
+      return;
+    }
+
+  g_input_stream_read_async (G_INPUT_STREAM (source), closing->buffer, sizeof closing->buffer,
+                             G_PRIORITY_LOW, closing->cancellable, drain_cb, closing);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Closing *closing = user_data;
+
+  closing->timeout_id = 0;
+  g_cancellable_cancel (closing->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wrote_answer_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Closing *closing = user_data;
+  GSocket *socket = g_object_get_data (G_OBJECT (closing->stream), "GSocket");
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      closing_free (closing);
+      return;
+    }
+
+  if (socket != NULL && !G_IS_TLS_CONNECTION (closing->stream))
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+
+  closing->timeout_id = g_timeout_add_seconds (DRAIN_SECONDS, drain_timeout_cb, closing);
+  g_input_stream_read_async (g_io_stream_get_input_stream (closing->stream),
+                             closing->buffer, sizeof closing->buffer,
+                             G_PRIORITY_LOW, closing->cancellable, drain_cb, closing);
+}
+
+static gboolean
+reject_too_large_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  SdRequest *self = sd_request_from_message (msg);
+  g_autoptr(GBytes) body = too_large_body (self);
+  g_autoptr(GString) answer = g_string_new (NULL);
+  g_autoptr(GBytes) answer_bytes = NULL;
+  Closing *closing;
+  GIOStream *stream;
+
+  self->status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+  sd_request_finished (self);
+
+  g_string_append_printf (answer,
+                          "HTTP/1.1 413 Payload Too Large\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Cache-Control: no-store\r\n"
+                          "X-Content-Type-Options: nosniff\r\n"
+                          "Connection: close\r\n"
+                          "\r\n",
+                          g_bytes_get_size (body));
+  g_string_append_len (answer, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  answer_bytes = g_string_free_to_bytes (g_steal_pointer (&answer));
+
+  /* This frees the message, and the request with it. */
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return G_SOURCE_REMOVE;
+
+  closing = g_new0 (Closing, 1);
+  closing->stream = stream;
+  closing->cancellable = g_cancellable_new ();
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
+                                   g_bytes_get_data (answer_bytes, NULL),
+                                   g_bytes_get_size (answer_bytes),
+                                   G_PRIORITY_DEFAULT, closing->cancellable,
+                                   wrote_answer_cb, closing);
+  /* The buffer must outlive the write; the closing keeps it as its data. */
+  g_object_set_data_full (G_OBJECT (stream), "sd-answer", g_steal_pointer (&answer_bytes),
+                          (GDestroyNotify)g_bytes_unref);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+sd_request_reject_too_large (SdRequest *self)
+{
+  if (self->aborted || self->finished)
+    return;
+
+  self->aborted = TRUE;
+  g_clear_pointer (&self->upload, sd_upload_writer_free);
+
+  /* libsoup must not read further, and cannot hand the connection over from
+   * inside its own reading: that happens once the main loop is back. */
+  soup_server_message_pause (self->msg);
+  g_idle_add_full (G_PRIORITY_DEFAULT, reject_too_large_cb,
+                   g_object_ref (self->msg), g_object_unref);
+}
+
+gboolean
+sd_request_check_read_only (SdRequest *self)
+{
+  const char *method = sd_request_get_method (self);
+
+  if (self->dashboard_agent == NULL ||
+      g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+    return TRUE;
+
+  sd_request_reply_error (self, SD_API_ERROR_FORBIDDEN, NULL,
+                          "A dashboard session can look, but not change anything");
+
+  return FALSE;
+}
+
+static const char *
+bearer_token (SdRequest *self)
+{
+  const char *value;
+
+  value = soup_message_headers_get_one (sd_request_get_request_headers (self), "Authorization");
+  if (value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return NULL;
+
+  value += 7;
+  while (*value == ' ')
+    value++;
+
+  return *value != '\0' ? value : NULL;
+}
+
+gboolean
+sd_request_authenticate (SdRequest *self)
+{
+  SdStore *store = sd_request_get_store (self);
+  g_autoptr(SdStatement) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 hash[SD_AUTH_TOKEN_HASH_SIZE];
+  const char *token;
+  gint64 user_id, customer_id;
+  int rc;
+
+  if (self->user != NULL)
+    return TRUE;
+
+  token = bearer_token (self);
+  if (token == NULL)
+    {
+      sd_request_reply_error (self, SD_API_ERROR_UNAUTHORIZED, NULL,
+                              "Sign in first: this request needs an access token");
+      return FALSE;
+    }
+
+  sd_auth_hash_token (token, hash);
+
+  stmt = sd_store_prepare (store,
+                           "SELECT id, user_id, customer_id FROM sessions"
+                           " WHERE token_hash = ?1 AND expires_at > ?2");
+  sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, self->now);
+
+  rc = sd_store_step (store, stmt, &error);
+  if (rc == 0)
+    {
+      sd_request_reply_internal (self, error);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      sd_request_reply_error (self, SD_API_ERROR_UNAUTHORIZED, NULL,
+                              "The session has expired or was signed out; sign in again");
+      return FALSE;
+    }
+
+  self->session_id = sqlite3_column_int64 (stmt, 0);
+  user_id = sqlite3_column_int64 (stmt, 1);
+  customer_id = sqlite3_column_int64 (stmt, 2);
+  sd_statement_reset (stmt);
+
+  if (customer_id != 0)
+    {
+      self->dashboard_agent = sd_api_load_user (store, user_id, &error);
+      if (self->dashboard_agent != NULL)
+        self->user = sd_api_load_user (store, customer_id, &error);
+    }
+  else
+    {
+      self->user = sd_api_load_user (store, user_id, &error);
+    }
+
+  if (self->user == NULL)
+    {
+      sd_request_reply_internal (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_json_body (SdRequest *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *type;
+
+  type = soup_message_headers_get_content_type (sd_request_get_request_headers (self), NULL);
+  if (type != NULL &&
+      g_ascii_strcasecmp (type, "application/json") != 0 &&
+      !g_str_has_suffix (type, "+json"))
+    {
+      sd_request_reply_error (self, SD_API_ERROR_UNSUPPORTED_MEDIA_TYPE, NULL,
+                              "The request body must be JSON (Content-Type: application/json)");
+      return FALSE;
+    }
+
+  self->json = sd_json_parse_data ((const char *)self->body->data, self->body->len, &error);
+  if (self->json == NULL)
+    {
+      sd_request_reply_error (self, SD_API_ERROR_INVALID_JSON, NULL, "%s", error->message);
+      return FALSE;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (self->json))
+    {
+      sd_request_reply_error (self, SD_API_ERROR_INVALID_JSON, NULL,
+                              "The request body must be a JSON object");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+valid_idempotency_key (const char *key)
+{
+  gsize length = strlen (key);
+
+  if (length < 1 || length > 255)
+    return FALSE;
+
+  for (const char *p = key; *p; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+compute_fingerprint (SdRequest *self)
+{
+  crypto_hash_sha256_state state;
+  GUri *uri = soup_server_message_get_uri (self->msg);
+  const char *method = sd_request_get_method (self);
+  const char *path = g_uri_get_path (uri);
+  const char *query = g_uri_get_query (uri);
+  guint8 body_hash[crypto_hash_sha256_BYTES];
+
+  if (self->upload != NULL)
+    {
+      const char *sha256 = sd_upload_writer_get_sha256 (self->upload);
+
+      crypto_hash_sha256 (body_hash, (const guint8 *)sha256, strlen (sha256));
+    }
+  else
+    {
+      crypto_hash_sha256 (body_hash, self->body->data, self->body->len);
+    }
+
+  crypto_hash_sha256_init (&state);
+  crypto_hash_sha256_update (&state, (const guint8 *)method, strlen (method) + 1);
+  crypto_hash_sha256_update (&state, (const guint8 *)path, strlen (path) + 1);
+  if (query != NULL)
+    crypto_hash_sha256_update (&state, (const guint8 *)query, strlen (query));
+  crypto_hash_sha256_update (&state, (const guint8 *)"", 1);
+  crypto_hash_sha256_update (&state, body_hash, sizeof body_hash);
+  crypto_hash_sha256_final (&state, self->fingerprint);
+}
+
+/*
+ * Returns TRUE when the request is to be carried out; FALSE when it has been
+ * answered: from the record of its first success, or with an error.
+ */
+static gboolean
+check_idempotency (SdRequest *self)
+{
+  SdStore *store = sd_request_get_store (self);
+  g_autoptr(SdStatement) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *key;
+  int rc;
+
+  key = soup_message_headers_get_one (sd_request_get_request_headers (self), "Idempotency-Key");
+  if (key == NULL)
+    return TRUE;
+
+  if (!valid_idempotency_key (key))
+    {
+      sd_request_reply_error (self, SD_API_ERROR_INVALID_FIELD, "Idempotency-Key",
+                              "An Idempotency-Key has 1 to 255 printable ASCII characters");
+      return FALSE;
+    }
+
+  compute_fingerprint (self);
+
+  stmt = sd_store_prepare (store,
+                           "SELECT fingerprint, status, body FROM idempotency_keys"
+                           " WHERE user_id = ?1 AND key = ?2 AND created_at > ?3");
+  sqlite3_bind_int64 (stmt, 1, sd_request_get_user_id (self));
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, self->now - SD_REQUEST_IDEMPOTENCY_LIFETIME);
+
+  rc = sd_store_step (store, stmt, &error);
+  if (rc == 0)
+    {
+      sd_request_reply_internal (self, error);
+      return FALSE;
+    }
+
+  if (rc == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) body = NULL;
+
+      if (sqlite3_column_bytes (stmt, 0) != sizeof self->fingerprint ||
+          sodium_memcmp (sqlite3_column_blob (stmt, 0), self->fingerprint,
+                         sizeof self->fingerprint) != 0)
+        {
+          sd_request_reply_error (self, SD_API_ERROR_CONFLICT, "Idempotency-Key",
+                                  "This Idempotency-Key was already used for another request");
+          return FALSE;
+        }
+
+      body = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
+      set_reply (self, sqlite3_column_int (stmt, 1), "application/json", body);
+      return FALSE;
+    }
+
+  self->idempotency_key = g_strdup (key);
+
+  return TRUE;
+}
+
+static gboolean
+record_idempotency (SdRequest  *self,
+                    GError    **error)
+{
+  SdStore *store = sd_request_get_store (self);
+  sqlite3_stmt *stmt;
+
+  stmt = sd_store_prepare (store,
+                           "INSERT OR REPLACE INTO idempotency_keys"
+                           " (user_id, key, fingerprint, status, body, created_at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  sqlite3_bind_int64 (stmt, 1, sd_request_get_user_id (self));
+  sqlite3_bind_text (stmt, 2, self->idempotency_key, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob (stmt, 3, self->fingerprint, sizeof self->fingerprint, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 4, self->status);
+  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (self->reply_body, NULL),
+                     g_bytes_get_size (self->reply_body), SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, self->now);
+
+  return sd_store_run (store, stmt, error);
+}
+
+static void
+finish_transaction (SdRequest *self)
+{
+  SdStore *store = sd_request_get_store (self);
+  g_autoptr(GError) error = NULL;
+  gboolean success = SOUP_STATUS_IS_SUCCESSFUL (self->status);
+
+  if (!success && !self->keep_changes)
+    {
+      sd_store_rollback (store);
+      return;
+    }
+
+  if ((success && self->idempotency_key != NULL && self->reply_body != NULL &&
+       !record_idempotency (self, &error)) ||
+      !sd_store_commit (store, &error))
+    {
+      sd_store_rollback (store);
+      sd_request_reply_internal (self, error);
+    }
+}
+
+void
+sd_request_dispatch (SdRequest  *self,
+                     GHashTable *query)
+{
+  g_autoptr(GError) error = NULL;
+  SdRouteFlags flags;
+  gboolean writes;
+
+  /* Answered while the headers arrived; libsoup does not call us then. */
+  if (self->replied || self->aborted || self->route == NULL)
+    return;
+
+  flags = self->route->flags;
+  self->query = query != NULL ? g_hash_table_ref (query) : NULL;
+
+  if (self->upload != NULL && !sd_upload_writer_finish (self->upload, &error))
+    {
+      sd_request_reply_internal (self, error);
+      return;
+    }
+
+  if ((flags & SD_ROUTE_PUBLIC) == 0 && !sd_request_authenticate (self))
+    return;
+  if (!sd_request_check_read_only (self))
+    return;
+  if ((flags & SD_ROUTE_JSON) != 0 && !parse_json_body (self))
+    return;
+  if ((flags & SD_ROUTE_IDEMPOTENT) != 0 && !check_idempotency (self))
+    return;
+
+  writes = (flags & SD_ROUTE_ASYNC) == 0 && !g_str_equal (self->route->method, "GET");
+  if (writes && !sd_store_begin (sd_request_get_store (self), &error))
+    {
+      sd_request_reply_internal (self, error);
+      return;
+    }
+
+  self->route->handler (self);
+
+  if (writes)
+    finish_transaction (self);
+
+  if (!self->replied && !self->paused)
+    sd_request_reply_internal (self, NULL);
+}

@@ -1,0 +1,248 @@
+#define G_LOG_DOMAIN "sd-test"
+
+#include "config.h"
+
+#include "sd-test-server.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+
+const char *
+sd_test_server_binary (void)
+{
+  const char *binary = g_getenv ("SD_SERVER_BINARY");
+
+  g_assert_nonnull (binary);
+
+  return binary;
+}
+
+static void
+start (SdTestServer *self)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_ptr_array_add (argv, (char *)sd_test_server_binary ());
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  g_ptr_array_add (argv, "--data-dir");
+  g_ptr_array_add (argv, self->data_dir);
+  g_ptr_array_add (argv, "--demo");
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, self->extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  self->process = g_subprocess_newv ((const char * const *)argv->pdata,
+                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
+
+  g_free (self->url);
+  self->url = g_strdup (line + strlen ("Listening on "));
+}
+
+SdTestServer *
+sd_test_server_new (const char * const *extra_args)
+{
+  SdTestServer *self = g_new0 (SdTestServer, 1);
+  g_autoptr(GError) error = NULL;
+
+  self->data_dir = g_dir_make_tmp ("supportdesk-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->extra_args = g_strdupv ((char **)extra_args);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+
+  start (self);
+
+  return self;
+}
+
+void
+sd_test_server_stop (SdTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->process == NULL)
+    return;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+  /* A clean shutdown, not a crash. */
+  g_assert_true (g_subprocess_get_if_exited (self->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  g_clear_object (&self->process);
+}
+
+void
+sd_test_server_restart (SdTestServer *self)
+{
+  sd_test_server_stop (self);
+  start (self);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+
+  g_rmdir (path);
+}
+
+void
+sd_test_server_free (SdTestServer *self)
+{
+  if (self == NULL)
+    return;
+
+  sd_test_server_stop (self);
+  remove_tree (self->data_dir);
+  g_clear_object (&self->session);
+  g_free (self->data_dir);
+  g_free (self->url);
+  g_strfreev (self->extra_args);
+  g_free (self);
+}
+
+SdTestResponse *
+sd_test_request_full (SdTestServer       *self,
+                      const char         *method,
+                      const char         *path,
+                      const char         *token,
+                      const char         *content_type,
+                      GBytes             *body,
+                      const char * const *headers)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_strconcat (self->url, path, NULL);
+  SoupMessageHeaders *request_headers;
+  SdTestResponse *response;
+  const char *type;
+
+  msg = soup_message_new (method, uri);
+  g_assert_nonnull (msg);
+  request_headers = soup_message_get_request_headers (msg);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (request_headers, "Authorization", value);
+    }
+
+  for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
+    soup_message_headers_replace (request_headers, headers[i], headers[i + 1]);
+
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+
+  response = g_new0 (SdTestResponse, 1);
+  response->body = soup_session_send_and_read (self->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+
+  type = soup_message_headers_get_content_type (response->headers, NULL);
+  if (type != NULL && g_str_equal (type, "application/json"))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize size = 0;
+      const char *data = g_bytes_get_data (response->body, &size);
+
+      json_parser_load_from_data (parser, data, size, &error);
+      g_assert_no_error (error);
+      response->json = json_node_copy (json_parser_get_root (parser));
+    }
+
+  return response;
+}
+
+SdTestResponse *
+sd_test_request (SdTestServer *self,
+                 const char   *method,
+                 const char   *path,
+                 const char   *token,
+                 const char   *json)
+{
+  g_autoptr(GBytes) body = json != NULL ? g_bytes_new (json, strlen (json)) : NULL;
+
+  return sd_test_request_full (self, method, path, token,
+                               json != NULL ? "application/json" : NULL, body, NULL);
+}
+
+void
+sd_test_response_free (SdTestResponse *response)
+{
+  if (response == NULL)
+    return;
+
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->json, json_node_unref);
+  g_free (response);
+}
+
+JsonObject *
+sd_test_response_object (SdTestResponse *response)
+{
+  g_assert_nonnull (response->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+
+  return json_node_get_object (response->json);
+}
+
+void
+sd_test_assert_error (SdTestResponse *response,
+                      guint           status,
+                      const char     *code,
+                      const char     *field)
+{
+  JsonObject *error;
+
+  g_assert_cmpuint (response->status, ==, status);
+  error = json_object_get_object_member (sd_test_response_object (response), "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
+  g_assert_true (json_object_has_member (error, "message"));
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), !=, "");
+  if (field != NULL)
+    g_assert_cmpstr (json_object_get_string_member_with_default (error, "field", NULL), ==, field);
+  else
+    g_assert_false (json_object_has_member (error, "field"));
+}
+
+char *
+sd_test_login (SdTestServer *self,
+               const char   *email,
+               const char   *password)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(SdTestResponse) response = NULL;
+
+  json = g_strdup_printf ("{\"email\": \"%s\", \"password\": \"%s\"}", email, password);
+  response = sd_test_request (self, "POST", "/api/v1/session", NULL, json);
+  g_assert_cmpuint (response->status, ==, 201);
+
+  return g_strdup (json_object_get_string_member (sd_test_response_object (response), "token"));
+}

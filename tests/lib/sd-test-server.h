@@ -1,0 +1,77 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The real supportdesk-server binary, started for one test on a free
+ * loopback port with a fresh temporary data dir and the demo data, and a
+ * libsoup session to talk to it.
+ */
+typedef struct
+{
+  GSubprocess *process;
+  char        *data_dir;
+  char        *url;       /* "http://127.0.0.1:PORT", no trailing slash */
+  SoupSession *session;
+  GStrv        extra_args;
+} SdTestServer;
+
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;
+  GBytes             *body;
+  JsonNode           *json;  /* the parsed body when it is JSON, else NULL */
+} SdTestResponse;
+
+/* @extra_args: more command-line options (NULL-terminated), or NULL. */
+SdTestServer   *sd_test_server_new        (const char * const *extra_args);
+void            sd_test_server_stop       (SdTestServer       *self);
+/* Stops and starts again on the same data dir (the port changes). */
+void            sd_test_server_restart    (SdTestServer       *self);
+void            sd_test_server_free       (SdTestServer       *self);
+const char     *sd_test_server_binary     (void);
+
+/*
+ * One request. @path starts with "/" and may carry a query. @token adds
+ * "Authorization: Bearer …". @json is sent as application/json.
+ */
+SdTestResponse *sd_test_request           (SdTestServer       *self,
+                                           const char         *method,
+                                           const char         *path,
+                                           const char         *token,
+                                           const char         *json);
+/* The same with any body and type (NULL for none), and extra headers as
+ * NULL-terminated name, value pairs. */
+SdTestResponse *sd_test_request_full      (SdTestServer       *self,
+                                           const char         *method,
+                                           const char         *path,
+                                           const char         *token,
+                                           const char         *content_type,
+                                           GBytes             *body,
+                                           const char * const *headers);
+void            sd_test_response_free     (SdTestResponse     *response);
+JsonObject     *sd_test_response_object   (SdTestResponse     *response);
+/* Asserts the status, the error body's code, and its field (NULL: no field). */
+void            sd_test_assert_error      (SdTestResponse     *response,
+                                           guint               status,
+                                           const char         *code,
+                                           const char         *field);
+
+/* Signs in and returns the token; asserts success. */
+char           *sd_test_login             (SdTestServer       *self,
+                                           const char         *email,
+                                           const char         *password);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestServer, sd_test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestResponse, sd_test_response_free)
+
+#define SD_TEST_PASSWORD "demo-password"
+#define SD_TEST_CUSTOMER "customer@example.com"
+#define SD_TEST_OTHER    "other@example.org"
+#define SD_TEST_AGENT    "agent@example.com"
+
+G_END_DECLS

@@ -123,24 +123,17 @@ verified_cb (GObject      *source,
   guint8 hash[SD_AUTH_TOKEN_HASH_SIZE];
   sqlite3_stmt *stmt;
 
-  if (!sd_store_begin (store, &error))
+  /* The attempt was counted as a failure before the password was checked. */
+  if (!sd_auth_verify_password_finish (result, NULL) || login->user_id == 0)
     {
-      sd_request_reply_internal (request, error);
+      sd_request_reply_error (request, SD_API_ERROR_UNAUTHORIZED, NULL,
+                              "The email or password is wrong");
       return;
     }
 
-  if (!sd_auth_verify_password_finish (result, NULL) || login->user_id == 0)
+  if (!sd_store_begin (store, &error))
     {
-      if (!sd_rate_limit_fail (store, &session_limit, login->subject, now, &error) ||
-          !sd_store_commit (store, &error))
-        {
-          sd_store_rollback (store);
-          sd_request_reply_internal (request, error);
-          return;
-        }
-
-      sd_request_reply_error (request, SD_API_ERROR_UNAUTHORIZED, NULL,
-                              "The email or password is wrong");
+      sd_request_reply_internal (request, error);
       return;
     }
 
@@ -213,6 +206,18 @@ sd_api_session_create (SdRequest *request)
       sd_request_reply_error (request, SD_API_ERROR_RATE_LIMITED, NULL,
                               "Too many failed sign-ins for this account; try again in %"
                               G_GINT64_FORMAT " minutes", (retry_after + 59) / 60);
+      return;
+    }
+
+  /*
+   * Every attempt counts as a failure until its password has been checked (a
+   * success clears the count), so that guesses sent all at once cannot slip
+   * past the limit while the earlier ones are still being checked.
+   */
+  if (!sd_rate_limit_fail (store, &session_limit, login->subject, sd_request_get_now (request),
+                           &error))
+    {
+      sd_request_reply_internal (request, error);
       return;
     }
 

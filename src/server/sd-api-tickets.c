@@ -83,6 +83,40 @@ sd_api_load_visible_ticket (SdRequest *request,
   return ticket_from_row (stmt);
 }
 
+/*
+ * @text without white space at either end, in any script: a subject of
+ * no-break or ideographic spaces is as empty as one of ASCII spaces.
+ */
+static char *
+strip_white_space (const char *text)
+{
+  const char *start = text;
+  const char *end = text + strlen (text);
+
+  while (*start != '\0' && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+
+  while (end > start)
+    {
+      const char *previous = g_utf8_prev_char (end);
+
+      if (!g_unichar_isspace (g_utf8_get_char (previous)))
+        break;
+      end = previous;
+    }
+
+  return g_strndup (start, end - start);
+}
+
+/* Line and paragraph separators break a line as surely as "\n" does. */
+static gboolean
+breaks_line (gunichar c)
+{
+  GUnicodeType type = g_unichar_type (c);
+
+  return type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR;
+}
+
 char *
 sd_api_clean_text (SdRequest  *request,
                    const char *member,
@@ -91,7 +125,7 @@ sd_api_clean_text (SdRequest  *request,
                    guint       max_chars,
                    gboolean    single_line)
 {
-  g_autofree char *clean = g_strstrip (g_strdup (text));
+  g_autofree char *clean = strip_white_space (text);
   glong length = g_utf8_strlen (clean, -1);
 
   if (length == 0)
@@ -113,7 +147,8 @@ sd_api_clean_text (SdRequest  *request,
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (g_unichar_iscntrl (c) && (single_line || (c != '\n' && c != '\t' && c != '\r')))
+      if ((g_unichar_iscntrl (c) && (single_line || (c != '\n' && c != '\t' && c != '\r'))) ||
+          (single_line && breaks_line (c)))
         {
           sd_request_reply_error (request, SD_API_ERROR_INVALID_FIELD, member,
                                   single_line ? "%s must be one line of text"

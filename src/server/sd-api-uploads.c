@@ -37,18 +37,24 @@ is_token (const char *text,
 static char *
 upload_content_type (SdRequest *request)
 {
+  SoupMessageHeaders *headers = sd_request_get_request_headers (request);
   const char *type;
   const char *slash;
 
-  type = soup_message_headers_get_content_type (sd_request_get_request_headers (request), NULL);
-  if (type == NULL)
+  /* libsoup parses no type out of a malformed header ("text", "a b/c"): that
+   * is not the same as sending none. */
+  type = soup_message_headers_get_content_type (headers, NULL);
+  if (type == NULL && soup_message_headers_get_one (headers, "Content-Type") != NULL)
+    return NULL;
+
+  /* No type, or curl's default for --data-binary, says nothing about the file. */
+  if (type == NULL || g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") == 0)
     return g_strdup ("application/octet-stream");
 
   slash = strchr (type, '/');
   if (slash == NULL ||
       !is_token (type, slash - type) || !is_token (slash + 1, strlen (slash + 1)) ||
-      g_ascii_strncasecmp (type, "multipart/", 10) == 0 ||
-      g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") == 0)
+      g_ascii_strncasecmp (type, "multipart/", 10) == 0)
     return NULL;
 
   return g_ascii_strdown (type, -1);

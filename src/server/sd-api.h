@@ -84,8 +84,9 @@ gboolean  sd_api_get_upload_tokens       (SdRequest  *request,
 #define SD_API_TEXT_MAX_CHARS 65536
 
 /*
- * Trims @text and checks it: not empty, at most @max_chars characters, no
- * control characters (one line when @single_line). Replies 400 naming
+ * Trims white space of any script off @text and checks it: not empty, at
+ * most @max_chars characters, no control characters (one line, without line
+ * or paragraph separators either, when @single_line). Replies 400 naming
  * @member and returns NULL when it fails. @label starts the message.
  */
 char     *sd_api_clean_text              (SdRequest  *request,

@@ -63,6 +63,8 @@ sd_request_from_message (SoupServerMessage *msg)
 void
 sd_request_finished (SdRequest *self)
 {
+  GUri *uri = soup_server_message_get_uri (self->msg);
+  const char *method = soup_server_message_get_method (self->msg);
   g_autofree char *path = NULL;
   guint status;
 
@@ -72,12 +74,17 @@ sd_request_finished (SdRequest *self)
   self->finished = TRUE;
   g_clear_pointer (&self->upload, sd_upload_writer_free);
 
-  /* The path without its query, escaped so that no request can forge log lines. */
-  path = g_strescape (g_uri_get_path (soup_server_message_get_uri (self->msg)), NULL);
-  status = self->status != 0 ? self->status : soup_server_message_get_status (self->msg);
+  /* The path without its query. libsoup has decoded it, so it is encoded
+   * again: no space or line break in it can forge a field or a line. A
+   * request libsoup refused (its target is no URI) has none. */
+  path = g_uri_escape_string (uri != NULL ? g_uri_get_path (uri) : "-",
+                              G_URI_RESERVED_CHARS_ALLOWED_IN_PATH, FALSE);
+  /* What was sent: libsoup may still turn a 200 into a 206 or 416 (Range). */
+  status = soup_server_message_get_status (self->msg);
+  if (status == 0)
+    status = self->status;
 
-  fprintf (stderr, "%s %s %u %.1fms\n",
-           soup_server_message_get_method (self->msg), path, status,
+  fprintf (stderr, "%s %s %u %.1fms\n", method != NULL ? method : "-", path, status,
            (g_get_monotonic_time () - self->started) / 1000.0);
 }
 
@@ -348,6 +355,7 @@ sd_request_reply_error (SdRequest  *self,
                         const char *format,
                         ...)
 {
+  g_autofree char *formatted = NULL;
   g_autofree char *message = NULL;
   g_autoptr(GBytes) body = NULL;
   va_list args;
@@ -355,8 +363,12 @@ sd_request_reply_error (SdRequest  *self,
   g_return_if_fail (!self->replied);
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  formatted = g_strdup_vprintf (format, args);
   va_end (args);
+
+  /* A message may quote what the client sent (a query parameter is any
+   * bytes); the answer must still be UTF-8 JSON. */
+  message = g_utf8_make_valid (formatted, -1);
 
   body = error_body (code, field, message);
   set_reply (self, sd_api_error_to_status (code), "application/json", body);
@@ -659,13 +671,18 @@ sd_request_authenticate (SdRequest *self)
 static gboolean
 parse_json_body (SdRequest *self)
 {
+  SoupMessageHeaders *headers = sd_request_get_request_headers (self);
   g_autoptr(GError) error = NULL;
   const char *type;
 
-  type = soup_message_headers_get_content_type (sd_request_get_request_headers (self), NULL);
-  if (type != NULL &&
-      g_ascii_strcasecmp (type, "application/json") != 0 &&
-      !g_str_has_suffix (type, "+json"))
+  /* curl's default type for -d is tolerated: its body is what the user typed.
+   * A header libsoup parses no type out of ("json") is not an absent one. */
+  type = soup_message_headers_get_content_type (headers, NULL);
+  if ((type == NULL && soup_message_headers_get_one (headers, "Content-Type") != NULL) ||
+      (type != NULL &&
+       g_ascii_strcasecmp (type, "application/json") != 0 &&
+       g_ascii_strcasecmp (type, "application/x-www-form-urlencoded") != 0 &&
+       !g_str_has_suffix (type, "+json")))
     {
       sd_request_reply_error (self, SD_API_ERROR_UNSUPPORTED_MEDIA_TYPE, NULL,
                               "The request body must be JSON (Content-Type: application/json)");

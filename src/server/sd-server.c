@@ -222,10 +222,17 @@ got_headers_cb (SoupServerMessage *msg,
    * limit, uploads go straight to disk. */
   soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
 
-  /* libsoup already refused the request (malformed, bad path). */
+  /* libsoup already refused the request (malformed, bad path). A path it
+   * will not route (a NUL or a ".." segment once decoded) names nothing: that
+   * is the API's 404, with its error body. Other refusals keep libsoup's. */
   if (soup_server_message_get_status (msg) != 0)
     {
-      request->replied = TRUE;
+      if (soup_server_message_get_status (msg) == SOUP_STATUS_BAD_REQUEST &&
+          soup_server_message_get_uri (msg) != NULL)
+        sd_request_reply_error (request, SD_API_ERROR_NOT_FOUND, NULL,
+                                "There is nothing at this address");
+      else
+        request->replied = TRUE;
       return;
     }
 

@@ -4,8 +4,12 @@
 
 #include "sd-test-server.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 const char *
 sd_test_server_binary (void)
@@ -18,8 +22,15 @@ sd_test_server_binary (void)
 }
 
 static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
 start (SdTestServer *self)
 {
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
@@ -35,8 +46,19 @@ start (SdTestServer *self)
     g_ptr_array_add (argv, self->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  self->process = g_subprocess_newv ((const char * const *)argv->pdata,
-                                     G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A test that fails aborts; its server must not outlive it. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (self->log_path != NULL)
+    {
+      /* Appended to, so that a restart keeps the earlier lines. */
+      int fd = g_open (self->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+
+      g_assert_cmpint (fd, >=, 0);
+      g_subprocess_launcher_take_stderr_fd (launcher, fd);
+    }
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *)argv->pdata,
+                                                &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
@@ -121,6 +143,9 @@ sd_test_server_free (SdTestServer *self)
   g_free (self->data_dir);
   g_free (self->url);
   g_strfreev (self->extra_args);
+  if (self->log_path != NULL)
+    g_unlink (self->log_path);
+  g_free (self->log_path);
   g_free (self);
 }
 
@@ -164,7 +189,9 @@ sd_test_request_full (SdTestServer       *self,
   response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
 
   type = soup_message_headers_get_content_type (response->headers, NULL);
-  if (type != NULL && g_str_equal (type, "application/json"))
+  /* A HEAD answer has the type of a JSON body, but no body. */
+  if (type != NULL && g_str_equal (type, "application/json") &&
+      g_bytes_get_size (response->body) > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       gsize size = 0;
@@ -245,4 +272,154 @@ sd_test_login (SdTestServer *self,
   g_assert_cmpuint (response->status, ==, 201);
 
   return g_strdup (json_object_get_string_member (sd_test_response_object (response), "token"));
+}
+
+SdTestServer *
+sd_test_server_new_logged (const char * const *extra_args)
+{
+  SdTestServer *self = g_new0 (SdTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  self->data_dir = g_dir_make_tmp ("supportdesk-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Outside the data dir: tests look at every file in there. */
+  fd = g_file_open_tmp ("supportdesk-test-XXXXXX.log", &self->log_path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  self->extra_args = g_strdupv ((char **)extra_args);
+  self->session = soup_session_new_with_options ("timeout", 30, NULL);
+
+  start (self);
+
+  return self;
+}
+
+char *
+sd_test_server_read_log (SdTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_nonnull (self->log_path);
+  g_file_get_contents (self->log_path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  return contents;
+}
+
+static void
+parse_raw_response (SdTestResponse *response,
+                    const guint8   *data,
+                    gsize           length)
+{
+  const guint8 *end = NULL;
+  SoupHTTPVersion version;
+  gsize body_length;
+
+  response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+
+  for (gsize i = 0; i + 4 <= length && end == NULL; i++)
+    if (memcmp (data + i, "\r\n\r\n", 4) == 0)
+      end = data + i + 4;
+
+  if (end == NULL ||
+      !soup_headers_parse_response ((const char *)data, end - data, response->headers,
+                                    &version, &response->status, NULL))
+    {
+      response->status = 0;
+      response->body = g_bytes_new (data, length);
+      return;
+    }
+
+  /* Only the first response: more may follow on the connection. */
+  body_length = length - (end - data);
+  if (soup_message_headers_get_encoding (response->headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    body_length = MIN (body_length,
+                       (gsize)soup_message_headers_get_content_length (response->headers));
+
+  response->body = g_bytes_new (end, body_length);
+}
+
+SdTestResponse *
+sd_test_raw_request (SdTestServer *self,
+                     GBytes       *request,
+                     guint         timeout_seconds,
+                     gboolean     *out_closed)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GByteArray) received = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  SdTestResponse *response;
+  GInputStream *input;
+  gboolean closed = FALSE;
+  const char *type;
+
+  g_assert_true (g_str_has_prefix (self->url, "http://"));
+
+  g_socket_client_set_timeout (client, timeout_seconds);
+  connection = g_socket_client_connect_to_host (client, self->url + strlen ("http://"), 0,
+                                                NULL, &error);
+  g_assert_no_error (error);
+
+  /* A server that answers early may close before all of it is written. */
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             g_bytes_get_data (request, NULL), g_bytes_get_size (request),
+                             NULL, NULL, NULL);
+
+  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  for (;;)
+    {
+      guint8 buffer[16 * 1024];
+      g_autoptr(GError) read_error = NULL;
+      gssize n = g_input_stream_read (input, buffer, sizeof buffer, NULL, &read_error);
+
+      if (n > 0)
+        {
+          g_byte_array_append (received, buffer, n);
+          continue;
+        }
+
+      /* A reset after the answer is a close as well; only a timeout is not. */
+      closed = n == 0 || !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+      break;
+    }
+
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+
+  if (out_closed != NULL)
+    *out_closed = closed;
+
+  response = g_new0 (SdTestResponse, 1);
+  parse_raw_response (response, received->data, received->len);
+
+  type = soup_message_headers_get_content_type (response->headers, NULL);
+  if (response->status != 0 && type != NULL && g_str_equal (type, "application/json") &&
+      g_bytes_get_size (response->body) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize size = 0;
+      const char *data = g_bytes_get_data (response->body, &size);
+
+      json_parser_load_from_data (parser, data, size, &error);
+      g_assert_no_error (error);
+      response->json = json_node_copy (json_parser_get_root (parser));
+    }
+
+  return response;
+}
+
+void
+sd_test_assert_time_near (const char *text,
+                          gint64      expected,
+                          gint64      tolerance)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  g_assert_nonnull (text);
+  g_assert_true (g_str_has_suffix (text, "Z"));
+  time = g_date_time_new_from_iso8601 (text, NULL);
+  g_assert_nonnull (time);
+  g_assert_cmpint (ABS (g_date_time_to_unix (time) - expected), <=, tolerance);
 }

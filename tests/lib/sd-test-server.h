@@ -17,6 +17,7 @@ typedef struct
   char        *url;       /* "http://127.0.0.1:PORT", no trailing slash */
   SoupSession *session;
   GStrv        extra_args;
+  char        *log_path;  /* the server's standard error, or NULL when not captured */
 } SdTestServer;
 
 typedef struct
@@ -68,6 +69,35 @@ char           *sd_test_login             (SdTestServer       *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestServer, sd_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestResponse, sd_test_response_free)
+
+/*
+ * Like sd_test_server_new(), with the server's standard error (its request
+ * log) written to a file instead of the test's own, for
+ * sd_test_server_read_log().
+ */
+SdTestServer   *sd_test_server_new_logged (const char * const *extra_args);
+/* Everything the server wrote on standard error so far (across restarts). */
+char           *sd_test_server_read_log   (SdTestServer       *self);
+
+/*
+ * Sends @request byte for byte on a new connection, then reads until the
+ * server closes it or @timeout_seconds pass; *@out_closed (optional) tells
+ * which. Write errors are ignored: a server may answer and close before the
+ * whole request is sent. Returns the response as parsed from the bytes
+ * read (status 0 when nothing parseable came back).
+ */
+SdTestResponse *sd_test_raw_request       (SdTestServer       *self,
+                                           GBytes             *request,
+                                           guint               timeout_seconds,
+                                           gboolean           *out_closed);
+
+/*
+ * Asserts that @text is an RFC 3339 UTC time ("…Z") within @tolerance
+ * seconds of @expected (Unix seconds).
+ */
+void            sd_test_assert_time_near  (const char         *text,
+                                           gint64              expected,
+                                           gint64              tolerance);
 
 #define SD_TEST_PASSWORD "demo-password"
 #define SD_TEST_CUSTOMER "customer@example.com"

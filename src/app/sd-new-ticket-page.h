@@ -1,0 +1,26 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-client.h"
+#include "sd-drop-area.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_NEW_TICKET_PAGE (sd_new_ticket_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (SdNewTicketPage, sd_new_ticket_page, SD, NEW_TICKET_PAGE, GtkWidget)
+
+/*
+ * The form of a new ticket: category, subject, description, and files
+ * (SdDropArea). Emits "created" (SdTicket) once the server has the ticket.
+ * "Back" activates the "support.back" action.
+ */
+void        sd_new_ticket_page_set_client    (SdNewTicketPage *self,
+                                              SdClient        *client);
+/* Empties the form, ready for a new ticket, and focuses its first field. */
+void        sd_new_ticket_page_reset         (SdNewTicketPage *self);
+/* The form's files: where tests (and anyone with files for the form) add them. */
+SdDropArea *sd_new_ticket_page_get_drop_area (SdNewTicketPage *self);
+
+G_END_DECLS

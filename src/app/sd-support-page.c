@@ -1,0 +1,457 @@
+#define G_LOG_DOMAIN "sd-support-page"
+
+#include "config.h"
+
+#include "sd-support-page.h"
+
+#include "sd-app-errors.h"
+#include "sd-new-ticket-page.h"
+#include "sd-ticket-list.h"
+#include "sd-ticket-page.h"
+#include "sd-ticket-row.h"
+
+#include <glib/gi18n.h>
+
+#define PAGE_SIZE 50
+
+struct _SdSupportPage
+{
+  GtkWidget        parent_instance;
+
+  /* template widgets */
+  GtkStack        *stack;
+  GtkSearchEntry  *search_entry;
+  GtkDropDown     *category_dropdown;
+  GtkStringList   *category_names;
+  GtkDropDown     *status_dropdown;
+  GtkStack        *list_stack;
+  GtkListView     *list_view;
+  AdwStatusPage   *error_page;
+  SdNewTicketPage *new_ticket_page;
+  SdTicketPage    *ticket_page;
+
+  /* owned */
+  SdClient        *client;
+  SdTicketList    *tickets;
+  GCancellable    *cancellable;
+  /* The categories' ids, in the drop-down's order after "All categories". */
+  GPtrArray       *category_ids;
+  /* id -> name, for the rows */
+  GHashTable      *category_names_by_id;
+};
+
+G_DEFINE_FINAL_TYPE (SdSupportPage, sd_support_page, GTK_TYPE_WIDGET)
+
+static const char * const statuses[] = { NULL, "pending", "solved" };
+
+static SdTicketQuery *
+current_query (SdSupportPage *self)
+{
+  guint category = gtk_drop_down_get_selected (self->category_dropdown);
+  guint status = gtk_drop_down_get_selected (self->status_dropdown);
+  const char *category_id = NULL;
+
+  if (category != GTK_INVALID_LIST_POSITION && category > 0 && category <= self->category_ids->len)
+    category_id = g_ptr_array_index (self->category_ids, category - 1);
+
+  return sd_ticket_query_new (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                              category_id,
+                              status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL);
+}
+
+static gboolean
+query_filters (const SdTicketQuery *query)
+{
+  return (query->q != NULL && *query->q != '\0') || query->category != NULL ||
+         query->status != NULL;
+}
+
+/* Never a blank pane: loading, the list, empty, no results, or what went wrong. */
+static void
+update_list_state (SdSupportPage *self)
+{
+  const GError *error;
+  guint n_items;
+
+  if (self->tickets == NULL)
+    return;
+
+  error = sd_ticket_list_get_error (self->tickets);
+  n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tickets));
+
+  if (n_items > 0)
+    gtk_stack_set_visible_child_name (self->list_stack, "list");
+  else if (sd_ticket_list_get_loading (self->tickets))
+    gtk_stack_set_visible_child_name (self->list_stack, "loading");
+  else if (error != NULL)
+    {
+      g_autofree char *message = sd_app_error_message (error);
+
+      adw_status_page_set_description (self->error_page, message);
+      gtk_stack_set_visible_child_name (self->list_stack, "error");
+    }
+  else if (query_filters (sd_ticket_list_get_query (self->tickets)))
+    gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+static void
+filters_changed_cb (SdSupportPage *self)
+{
+  g_autoptr(SdTicketQuery) query = NULL;
+
+  if (self->tickets == NULL)
+    return;
+
+  query = current_query (self);
+  if (!sd_ticket_query_equal (query, sd_ticket_list_get_query (self->tickets)))
+    sd_ticket_list_set_query (self->tickets, query);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              SdSupportPage            *self)
+{
+  gtk_list_item_set_child (item, sd_ticket_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             SdSupportPage            *self)
+{
+  SdTicket *ticket = gtk_list_item_get_item (item);
+  const char *category = sd_ticket_get_category (ticket);
+  const char *name = g_hash_table_lookup (self->category_names_by_id, category);
+
+  sd_ticket_row_bind (SD_TICKET_ROW (gtk_list_item_get_child (item)), ticket,
+                      name != NULL ? name : category);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               SdSupportPage            *self)
+{
+  sd_ticket_row_bind (SD_TICKET_ROW (gtk_list_item_get_child (item)), NULL, NULL);
+}
+
+static void
+ticket_activated_cb (SdSupportPage *self,
+                     guint          position)
+{
+  g_autoptr(SdTicket) ticket = g_list_model_get_item (G_LIST_MODEL (self->tickets), position);
+
+  if (ticket != NULL)
+    sd_support_page_open_ticket (self, ticket);
+}
+
+static void
+ticket_created_cb (SdSupportPage   *self,
+                   SdTicket        *ticket,
+                   SdNewTicketPage *page)
+{
+  sd_support_page_open_ticket (self, ticket);
+  if (self->tickets != NULL)
+    sd_ticket_list_reload (self->tickets);
+}
+
+static void
+categories_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(SdSupportPage) self = user_data;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
+  if (categories == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot load the categories: %s", error->message);
+      return;
+    }
+
+  g_ptr_array_set_size (self->category_ids, 0);
+  g_hash_table_remove_all (self->category_names_by_id);
+
+  g_ptr_array_add (names, (gpointer)_("All categories"));
+  for (guint i = 0; i < categories->len; i++)
+    {
+      SdCategory *category = g_ptr_array_index (categories, i);
+
+      g_ptr_array_add (self->category_ids, g_strdup (sd_category_get_id (category)));
+      g_hash_table_insert (self->category_names_by_id, g_strdup (sd_category_get_id (category)),
+                           g_strdup (sd_category_get_name (category)));
+      g_ptr_array_add (names, (gpointer)sd_category_get_name (category));
+    }
+  g_ptr_array_add (names, NULL);
+
+  /* Replacing the names resets the selection, which is "All categories" here anyway. */
+  g_signal_handlers_block_by_func (self->category_dropdown, filters_changed_cb, self);
+  gtk_string_list_splice (self->category_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->category_names)),
+                          (const char * const *)names->pdata);
+  gtk_drop_down_set_selected (self->category_dropdown, 0);
+  g_signal_handlers_unblock_by_func (self->category_dropdown, filters_changed_cb, self);
+
+  /* Rows bound before the names arrived show ids: setting the model again binds them anew. */
+  if (self->tickets != NULL)
+    {
+      g_autoptr(GtkNoSelection) selection = NULL;
+
+      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tickets)));
+      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+    }
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdSupportPage *self = SD_SUPPORT_PAGE (widget);
+
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  sd_ticket_page_set_ticket (self->ticket_page, NULL);
+  if (self->tickets != NULL)
+    sd_ticket_list_reload (self->tickets);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  sd_support_page_refresh (SD_SUPPORT_PAGE (widget));
+}
+
+static void
+setup_choice_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  ellipsize)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  /* In the button, long names shorten, so the filters fit a narrow window. */
+  if (GPOINTER_TO_INT (ellipsize))
+    {
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (label), 6);
+    }
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_choice_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkStringObject *choice = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (choice));
+}
+
+static GtkListItemFactory *
+choice_factory (gboolean ellipsize)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_choice_cb), GINT_TO_POINTER (ellipsize));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), NULL);
+
+  return factory;
+}
+
+static void
+setup_drop_down (GtkDropDown *drop_down)
+{
+  g_autoptr(GtkListItemFactory) button_factory = choice_factory (TRUE);
+  g_autoptr(GtkListItemFactory) list_factory = choice_factory (FALSE);
+
+  gtk_drop_down_set_factory (drop_down, button_factory);
+  gtk_drop_down_set_list_factory (drop_down, list_factory);
+}
+
+static void
+sd_support_page_dispose (GObject *object)
+{
+  SdSupportPage *self = (SdSupportPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->tickets);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SUPPORT_PAGE);
+
+  G_OBJECT_CLASS (sd_support_page_parent_class)->dispose (object);
+}
+
+static void
+sd_support_page_finalize (GObject *object)
+{
+  SdSupportPage *self = (SdSupportPage *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->category_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->category_names_by_id, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sd_support_page_parent_class)->finalize (object);
+}
+
+static void
+sd_support_page_class_init (SdSupportPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_support_page_dispose;
+  object_class->finalize = sd_support_page_finalize;
+
+  g_type_ensure (SD_TYPE_NEW_TICKET_PAGE);
+  g_type_ensure (SD_TYPE_TICKET_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/SupportDesk/sd-support-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, category_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, category_names);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, new_ticket_page);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, ticket_page);
+  gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_created_cb);
+
+  gtk_widget_class_install_action (widget_class, "support.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "support.reload", NULL, reload_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+sd_support_page_init (SdSupportPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  const char *all[] = { _("All categories"), NULL };
+
+  self->cancellable = g_cancellable_new ();
+  self->category_ids = g_ptr_array_new_with_free_func (g_free);
+  self->category_names_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_string_list_splice (self->category_names, 0, 0, all);
+  setup_drop_down (self->category_dropdown);
+  setup_drop_down (self->status_dropdown);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  gtk_list_view_set_factory (self->list_view, factory);
+}
+
+void
+sd_support_page_set_client (SdSupportPage *self,
+                            SdClient      *client)
+{
+  g_autoptr(SdTicketQuery) query = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_set_object (&self->client, client);
+
+  gtk_list_view_set_model (self->list_view, NULL);
+  g_clear_object (&self->tickets);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  sd_new_ticket_page_set_client (self->new_ticket_page, client);
+  sd_ticket_page_set_client (self->ticket_page, client);
+
+  if (client == NULL)
+    return;
+
+  /* A new session starts from a clean list. */
+  g_signal_handlers_block_by_func (self->search_entry, filters_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, filters_changed_cb, self);
+
+  self->tickets = sd_ticket_list_new (client, PAGE_SIZE);
+  g_signal_connect_object (self->tickets, "items-changed",
+                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tickets, "notify::loading",
+                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->tickets, "notify::error",
+                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tickets)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+
+  query = current_query (self);
+  sd_ticket_list_set_query (self->tickets, query);
+  update_list_state (self);
+
+  sd_client_list_categories_async (client, self->cancellable, categories_loaded_cb,
+                                   g_object_ref (self));
+}
+
+void
+sd_support_page_new_ticket (SdSupportPage *self)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "new-ticket"))
+    sd_new_ticket_page_reset (self->new_ticket_page);
+  gtk_stack_set_visible_child_name (self->stack, "new-ticket");
+}
+
+void
+sd_support_page_focus_search (SdSupportPage *self)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+sd_support_page_open_ticket (SdSupportPage *self,
+                             SdTicket      *ticket)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  g_return_if_fail (SD_IS_TICKET (ticket));
+
+  sd_ticket_page_set_ticket (self->ticket_page, ticket);
+  gtk_stack_set_visible_child_name (self->stack, "ticket");
+}
+
+void
+sd_support_page_refresh (SdSupportPage *self)
+{
+  const char *visible;
+
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+
+  visible = gtk_stack_get_visible_child_name (self->stack);
+  if (g_str_equal (visible, "ticket"))
+    sd_ticket_page_refresh (self->ticket_page);
+  else if (g_str_equal (visible, "list") && self->tickets != NULL)
+    sd_ticket_list_reload (self->tickets);
+}

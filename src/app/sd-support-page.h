@@ -1,0 +1,26 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-client.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_SUPPORT_PAGE (sd_support_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (SdSupportPage, sd_support_page, SD, SUPPORT_PAGE, GtkWidget)
+
+/*
+ * The ticket list with its search and filters, and, navigated to from it,
+ * the new-ticket form and a ticket's conversation.
+ */
+void      sd_support_page_set_client    (SdSupportPage *self,
+                                         SdClient      *client);
+void      sd_support_page_new_ticket    (SdSupportPage *self);
+void      sd_support_page_focus_search  (SdSupportPage *self);
+void      sd_support_page_open_ticket   (SdSupportPage *self,
+                                         SdTicket      *ticket);
+/* Refreshes what is shown (the list, or the open conversation). */
+void      sd_support_page_refresh       (SdSupportPage *self);
+
+G_END_DECLS

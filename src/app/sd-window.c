@@ -1,0 +1,421 @@
+#define G_LOG_DOMAIN "sd-window"
+
+#include "config.h"
+
+#include "sd-window.h"
+
+#include "sd-credentials.h"
+#include "sd-pin-page.h"
+#include "sd-sign-in-page.h"
+#include "sd-support-page.h"
+
+#include <glib/gi18n.h>
+
+struct _SdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *session_stack;
+  SdSignInPage         *sign_in_page;
+  AdwViewStack         *view_stack;
+  SdSupportPage        *support_page;
+  SdPinPage            *pin_page;
+
+  /* owned */
+  SdClient             *client;
+  GCancellable         *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static SdApplication *
+get_application (SdWindow *self)
+{
+  return SD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+static void
+show_signed_in (SdWindow *self,
+                SdClient *client)
+{
+  g_set_object (&self->client, client);
+
+  sd_support_page_set_client (self->support_page, client);
+  sd_pin_page_set_client (self->pin_page, client);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "support");
+  gtk_stack_set_visible_child_name (self->session_stack, "signed-in");
+}
+
+static void
+show_sign_in (SdWindow   *self,
+              const char *message)
+{
+  SdApplication *app = get_application (self);
+  g_autofree char *email = g_settings_get_string (sd_application_get_settings (app),
+                                                  "last-email");
+
+  g_clear_object (&self->client);
+  sd_support_page_set_client (self->support_page, NULL);
+  sd_pin_page_set_client (self->pin_page, NULL);
+
+  sd_sign_in_page_reset (self->sign_in_page);
+  sd_sign_in_page_set_server (self->sign_in_page, sd_application_get_server_url (app));
+  sd_sign_in_page_set_email (self->sign_in_page, email);
+  sd_sign_in_page_set_message (self->sign_in_page, message);
+  gtk_stack_set_visible_child_name (self->session_stack, "sign-in");
+}
+
+static void
+token_stored_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_credentials_store_token_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("Cannot keep the session in the keyring: %s", error->message);
+      sd_window_add_toast (self, _("The session could not be saved in the keyring; "
+                                   "you will have to sign in again next time"));
+    }
+}
+
+static void
+signed_in_cb (SdWindow     *self,
+              SdClient     *client,
+              SdSignInPage *page)
+{
+  SdApplication *app = get_application (self);
+  SdUser *user = sd_client_get_user (client);
+
+  sd_application_set_server_url (app, sd_client_get_base_url (client));
+  g_settings_set_string (sd_application_get_settings (app), "last-email",
+                         sd_user_get_email (user));
+
+  /* Not cancelled with the window: a session kept must be kept even if the user quits now. */
+  sd_credentials_store_token_async (sd_client_get_base_url (client),
+                                    sd_user_get_email (user),
+                                    sd_client_get_token (client),
+                                    NULL, token_stored_cb, g_object_ref (self));
+
+  show_signed_in (self, client);
+}
+
+static void
+session_checked_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  SdClient *client = SD_CLIENT (source);
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(SdUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  user = sd_client_get_session_finish (client, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (user != NULL)
+    {
+      show_signed_in (self, client);
+      return;
+    }
+
+  if (g_error_matches (error, SD_CLIENT_ERROR, SD_CLIENT_ERROR_UNAUTHORIZED))
+    {
+      /* The stored session ended; it is no use keeping it. */
+      sd_credentials_clear_token_async (sd_client_get_base_url (client), NULL, NULL, NULL, NULL);
+      show_sign_in (self, _("Your session has ended. Please sign in again."));
+      return;
+    }
+
+  show_sign_in (self, _("The support service cannot be reached right now. "
+                        "Check your connection and sign in again."));
+}
+
+static void
+token_found_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdClient) client = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *token = NULL;
+
+  token = sd_credentials_lookup_token_finish (result, &email, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    g_warning ("Cannot read the keyring: %s", error->message);
+
+  if (token == NULL)
+    {
+      show_sign_in (self, NULL);
+      return;
+    }
+
+  client = sd_client_new (sd_application_get_server_url (get_application (self)));
+  sd_client_set_token (client, token);
+  sd_client_get_session_async (client, self->cancellable, session_checked_cb,
+                               g_object_ref (self));
+}
+
+static void
+signed_out_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Whatever the server says, the token is forgotten here; it expires there. */
+  if (!sd_client_sign_out_finish (SD_CLIENT (source), result, &error))
+    g_debug ("Signing out on the server failed: %s", error->message);
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdUser *user;
+  const char *server;
+
+  if (self->client == NULL)
+    return;
+
+  user = sd_client_get_user (self->client);
+  server = sd_client_get_base_url (self->client);
+
+  sd_client_sign_out_async (self->client, NULL, signed_out_cb, NULL);
+  sd_credentials_clear_token_async (server, user != NULL ? sd_user_get_email (user) : NULL,
+                                    NULL, NULL, NULL);
+  sd_credentials_clear_pin_async (server, user != NULL ? sd_user_get_email (user) : NULL,
+                                  NULL, NULL, NULL);
+
+  show_sign_in (self, NULL);
+}
+
+static void
+new_ticket_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->client == NULL)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "support");
+  sd_support_page_new_ticket (self->support_page);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->client == NULL)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "support");
+  sd_support_page_focus_search (self->support_page);
+}
+
+static void
+copy_pin_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->client == NULL)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "pin");
+  gtk_widget_activate_action (GTK_WIDGET (self->pin_page), "pin.copy", NULL);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->client != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sd_window_add_toast (SD_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+is_active_changed_cb (SdWindow *self)
+{
+  /* Agents answer while the user is elsewhere: coming back shows what is new. */
+  if (gtk_window_is_active (GTK_WINDOW (self)) && self->client != NULL)
+    {
+      sd_support_page_refresh (self->support_page);
+      sd_pin_page_refresh (self->pin_page);
+    }
+}
+
+static void
+save_window_state (SdWindow *self)
+{
+  GSettings *settings = sd_application_get_settings (get_application (self));
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+sd_window_close_request (GtkWindow *window)
+{
+  SdWindow *self = SD_WINDOW (window);
+
+  save_window_state (self);
+  g_cancellable_cancel (self->cancellable);
+
+  return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
+}
+
+/* Needs the application, which GtkWindow sets only after construction. */
+static void
+start (SdWindow *self)
+{
+  SdApplication *app = get_application (self);
+  GSettings *settings = sd_application_get_settings (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  /* A session kept in the keyring spares the user signing in again. */
+  sd_credentials_lookup_token_async (sd_application_get_server_url (app), NULL,
+                                     self->cancellable, token_found_cb, g_object_ref (self));
+}
+
+static void
+sd_window_dispose (GObject *object)
+{
+  SdWindow *self = (SdWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
+}
+
+static void
+sd_window_finalize (GObject *object)
+{
+  SdWindow *self = (SdWindow *)object;
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
+}
+
+static void
+sd_window_class_init (SdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = sd_window_dispose;
+  object_class->finalize = sd_window_finalize;
+
+  window_class->close_request = sd_window_close_request;
+
+  g_type_ensure (SD_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (SD_TYPE_SUPPORT_PAGE);
+  g_type_ensure (SD_TYPE_PIN_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/SupportDesk/sd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, session_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, pin_page);
+  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-pin", NULL, copy_pin_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+}
+
+static void
+sd_window_init (SdWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect_object (self, "notify::is-active",
+                           G_CALLBACK (is_active_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+SdWindow *
+sd_window_new (SdApplication *application)
+{
+  SdWindow *self = g_object_new (SD_TYPE_WINDOW, "application", application, NULL);
+
+  start (self);
+
+  return self;
+}
+
+SdClient *
+sd_window_get_client (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+const char *
+sd_window_get_state (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->session_stack);
+}
+
+void
+sd_window_add_toast (SdWindow   *self,
+                     const char *title)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}

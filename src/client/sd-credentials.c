@@ -1,0 +1,447 @@
+#define G_LOG_DOMAIN "sd-client"
+
+#include "config.h"
+
+#include "sd-credentials.h"
+
+#include <libsecret/secret.h>
+#include <string.h>
+
+/*
+ * Items are found by their schema and two attributes: "server" (the base
+ * URL) and "email". Their labels are what people see in Passwords and Keys,
+ * so they say what each item is for.
+ */
+
+static const SecretSchema *
+session_schema (void)
+{
+  static const SecretSchema schema = {
+    "com.example.SupportDesk.Session", SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+static const SecretSchema *
+pin_schema (void)
+{
+  static const SecretSchema schema = {
+    "com.example.SupportDesk.Pin", SECRET_SCHEMA_NONE,
+    {
+      { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "email", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+
+  return &schema;
+}
+
+/* The strings are borrowed: the table lives no longer than the call that takes it. */
+static GHashTable *
+new_attributes (const char *server,
+                const char *email)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer)"server", (gpointer)server);
+  if (email != NULL)
+    g_hash_table_insert (attributes, (gpointer)"email", (gpointer)email);
+
+  return attributes;
+}
+
+/* A secret found, and whose it is. */
+typedef struct
+{
+  char *secret;
+  char *email;
+} Found;
+
+static void
+wipe_string (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
+static void
+found_free (Found *found)
+{
+  g_clear_pointer (&found->secret, wipe_string);
+  g_clear_pointer (&found->email, g_free);
+  g_free (found);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Found, found_free)
+
+static Found *
+found_new (const char *secret,
+           const char *email)
+{
+  Found *found = g_new0 (Found, 1);
+
+  found->secret = g_strdup (secret);
+  found->email = g_strdup (email);
+
+  return found;
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_async (const SecretSchema  *schema,
+             const char          *label,
+             const char          *server,
+             const char          *email,
+             const char          *secret,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = new_attributes (server, email);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  secret_password_storev (schema, attributes, SECRET_COLLECTION_DEFAULT, label, secret,
+                          cancellable, stored_cb, g_steal_pointer (&task));
+}
+
+static gboolean
+finish_boolean (GAsyncResult  *result,
+                gpointer       source_tag,
+                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *email = g_task_get_task_data (task);
+  GError *error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Not found is no error: the task completes with no secret. */
+  g_task_return_pointer (task, secret != NULL ? found_new (secret, email) : NULL,
+                         (GDestroyNotify)found_free);
+  secret_password_free (secret);
+}
+
+static void
+retrieved_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  const char *email = g_task_get_task_data (task);
+  g_autoptr(SecretValue) value = NULL;
+  GError *error = NULL;
+  const char *secret;
+
+  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
+  if (value == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if ((secret = secret_value_get_text (value)) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "The keyring item of %s is not text", email);
+      return;
+    }
+
+  g_task_return_pointer (task, found_new (secret, email), (GDestroyNotify)found_free);
+}
+
+/* The account used last on the server is the one whose item changed last. */
+static void
+searched_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GHashTable) attributes = NULL;
+  SecretRetrievable *newest = NULL;
+  GError *error = NULL;
+  GList *items;
+  GCancellable *cancellable;
+
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (newest == NULL ||
+        secret_retrievable_get_modified (l->data) > secret_retrievable_get_modified (newest))
+      newest = l->data;
+
+  if (newest == NULL)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  attributes = secret_retrievable_get_attributes (newest);
+  g_task_set_task_data (task, g_strdup (g_hash_table_lookup (attributes, "email")), g_free);
+
+  /* The secrets were loaded by the search, so this does not go back to the service. */
+  cancellable = g_task_get_cancellable (task);
+  secret_retrievable_retrieve_secret (newest, cancellable, retrieved_cb, g_steal_pointer (&task));
+  g_list_free_full (items, g_object_unref);
+}
+
+static void
+lookup_async (const SecretSchema  *schema,
+              const char          *server,
+              const char          *email,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = new_attributes (server, email);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_strdup (email), g_free);
+
+  if (email != NULL)
+    secret_password_lookupv (schema, attributes, cancellable, looked_up_cb,
+                             g_steal_pointer (&task));
+  else
+    secret_password_searchv (schema, attributes,
+                             SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
+                             cancellable, searched_cb, g_steal_pointer (&task));
+}
+
+static char *
+lookup_finish (GAsyncResult  *result,
+               gpointer       source_tag,
+               char         **out_email,
+               GError       **error)
+{
+  g_autoptr(Found) found = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  if (out_email != NULL)
+    *out_email = NULL;
+
+  if ((found = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return NULL;
+
+  if (out_email != NULL)
+    *out_email = g_steal_pointer (&found->email);
+
+  return g_steal_pointer (&found->secret);
+}
+
+static void
+cleared_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error: there was nothing to clear, which is what was wanted. */
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_async (const SecretSchema  *schema,
+             const char          *server,
+             const char          *email,
+             gpointer             source_tag,
+             GCancellable        *cancellable,
+             GAsyncReadyCallback  callback,
+             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GHashTable) attributes = new_attributes (server, email);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+
+  secret_password_clearv (schema, attributes, cancellable, cleared_cb, g_steal_pointer (&task));
+}
+
+void
+sd_credentials_store_token_async (const char          *server,
+                                  const char          *email,
+                                  const char          *token,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (email != NULL);
+  g_return_if_fail (token != NULL);
+
+  label = g_strdup_printf ("SupportDesk session for %s on %s", email, server);
+  store_async (session_schema (), label, server, email, token,
+               sd_credentials_store_token_async, cancellable, callback, user_data);
+}
+
+gboolean
+sd_credentials_store_token_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_boolean (result, sd_credentials_store_token_async, error);
+}
+
+void
+sd_credentials_lookup_token_async (const char          *server,
+                                   const char          *email,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (server != NULL);
+
+  lookup_async (session_schema (), server, email, sd_credentials_lookup_token_async,
+                cancellable, callback, user_data);
+}
+
+char *
+sd_credentials_lookup_token_finish (GAsyncResult  *result,
+                                    char         **out_email,
+                                    GError       **error)
+{
+  return lookup_finish (result, sd_credentials_lookup_token_async, out_email, error);
+}
+
+/* With @email NULL, the sessions of every account on @server are cleared. */
+void
+sd_credentials_clear_token_async (const char          *server,
+                                  const char          *email,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (server != NULL);
+
+  clear_async (session_schema (), server, email, sd_credentials_clear_token_async,
+               cancellable, callback, user_data);
+}
+
+gboolean
+sd_credentials_clear_token_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_boolean (result, sd_credentials_clear_token_async, error);
+}
+
+void
+sd_credentials_store_pin_async (const char          *server,
+                                const char          *email,
+                                const char          *pin,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (email != NULL);
+  g_return_if_fail (pin != NULL);
+
+  label = g_strdup_printf ("SupportDesk support PIN for %s on %s", email, server);
+  store_async (pin_schema (), label, server, email, pin,
+               sd_credentials_store_pin_async, cancellable, callback, user_data);
+}
+
+gboolean
+sd_credentials_store_pin_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (result, sd_credentials_store_pin_async, error);
+}
+
+void
+sd_credentials_lookup_pin_async (const char          *server,
+                                 const char          *email,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (server != NULL);
+
+  lookup_async (pin_schema (), server, email, sd_credentials_lookup_pin_async,
+                cancellable, callback, user_data);
+}
+
+char *
+sd_credentials_lookup_pin_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  return lookup_finish (result, sd_credentials_lookup_pin_async, NULL, error);
+}
+
+void
+sd_credentials_clear_pin_async (const char          *server,
+                                const char          *email,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (server != NULL);
+
+  clear_async (pin_schema (), server, email, sd_credentials_clear_pin_async,
+               cancellable, callback, user_data);
+}
+
+gboolean
+sd_credentials_clear_pin_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  return finish_boolean (result, sd_credentials_clear_pin_async, error);
+}

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "sd-upload.h"
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/*
+ * SdUpload is two files: sd-upload.c, the object and its properties, and
+ * sd-upload-send.c, an attempt at sending the file. They share this.
+ */
+struct _SdUpload
+{
+  GObject        parent_instance;
+
+  /* owned */
+  SdClient      *client;
+  GFile         *file;
+  char          *filename;
+  char          *content_type;
+  char          *idempotency_key;
+  SdUploadInfo  *info;
+  GError        *error;
+
+  /* owned, while an attempt runs */
+  GCancellable  *cancellable;
+  GCancellable  *caller_cancellable;
+  gulong         caller_cancelled_id;
+  SoupMessage   *msg;
+
+  gint64         size;
+  gint64         sent;
+  gint64         last_notify;
+  SdUploadState  state;
+};
+
+/* sd-upload.c: each notifies what changed. sd_upload_set_error() takes @error. */
+void sd_upload_set_state   (SdUpload      *self,
+                            SdUploadState  state);
+void sd_upload_set_size    (SdUpload      *self,
+                            gint64         size);
+void sd_upload_set_sent    (SdUpload      *self,
+                            gint64         sent);
+void sd_upload_set_error   (SdUpload      *self,
+                            GError        *error);
+void sd_upload_set_info    (SdUpload      *self,
+                            SdUploadInfo  *info);
+
+/* sd-upload-send.c: ends the running attempt, whose message and cancellables are done with. */
+void sd_upload_end_attempt (SdUpload      *self);
+
+G_END_DECLS

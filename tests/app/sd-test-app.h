@@ -1,0 +1,68 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-application.h"
+#include "sd-test-server.h"
+#include "sd-window.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The real app, in this process, with its real window on the test's X
+ * server, talking to a real supportdesk-server, with the session's keyring.
+ */
+typedef struct
+{
+  SdTestServer  *server;
+  SdApplication *app;
+  SdWindow      *window;
+} SdTestApp;
+
+/* A registered, activated app with its window, pointed at @server_url. */
+SdApplication *sd_test_application_new (const char *server_url);
+SdTestApp  *sd_test_app_new            (void);
+void        sd_test_app_free           (SdTestApp   *self);
+/* Fills the sign-in page and signs in; waits for the signed-in window. */
+void        sd_test_app_sign_in        (SdTestApp   *self,
+                                        const char  *email);
+
+/* Iterates the main loop until @condition holds, failing the test after 15 s. */
+#define sd_test_wait_until(condition) \
+  G_STMT_START { \
+    gint64 _deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC; \
+    while (!(condition)) \
+      { \
+        if (g_get_monotonic_time () > _deadline) \
+          g_error ("Timed out waiting for: %s", #condition); \
+        g_main_context_iteration (NULL, FALSE); \
+        g_usleep (1000); \
+      } \
+  } G_STMT_END
+
+/* Lets pending work and redraws happen for @ms milliseconds. */
+void        sd_test_spin               (guint        ms);
+
+/*
+ * The first widget below @root (depth first) whose accessible label is
+ * @label, and that is of @type (G_TYPE_NONE for any); NULL when none.
+ * Only mapped widgets count unless @include_hidden.
+ */
+GtkWidget  *sd_test_find               (GtkWidget   *root,
+                                        const char  *label,
+                                        GType        type,
+                                        gboolean     include_hidden);
+/* The first widget of @type below @root, optionally with @css_class. */
+GtkWidget  *sd_test_find_type          (GtkWidget   *root,
+                                        GType        type,
+                                        const char  *css_class);
+/* Whether some GtkLabel below @root shows exactly @text. */
+gboolean    sd_test_has_label          (GtkWidget   *root,
+                                        const char  *text);
+/* Finds a button by accessible label and clicks it, asserting it is sensitive. */
+void        sd_test_click              (GtkWidget   *root,
+                                        const char  *label);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestApp, sd_test_app_free)
+
+G_END_DECLS

@@ -72,6 +72,11 @@ update_state (SdSignInPage *self)
   const char *email = gtk_editable_get_text (GTK_EDITABLE (self->email_row));
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   gboolean busy = self->pending != NULL;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* An entry made insensitive while it has the focus confuses GTK 4.8's focus tracking. */
+  if (busy && root != NULL)
+    gtk_root_set_focus (root, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign-in.sign-in",
                                  !busy && valid_server (server) &&

@@ -243,7 +243,7 @@ setup_choice_cb (GtkSignalListItemFactory *factory,
   if (GPOINTER_TO_INT (ellipsize))
     {
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 6);
+      gtk_label_set_width_chars (GTK_LABEL (label), 3);
     }
   gtk_list_item_set_child (item, label);
 }
@@ -417,8 +417,8 @@ sd_support_page_new_ticket (SdSupportPage *self)
 {
   g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
 
-  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "new-ticket"))
-    sd_new_ticket_page_reset (self->new_ticket_page);
+  /* An unfinished form stays as it was left: nothing typed is thrown away. The form
+   * empties itself once its ticket is created. */
   gtk_stack_set_visible_child_name (self->stack, "new-ticket");
 }
 

@@ -56,7 +56,9 @@ SdRequest *sd_request_new               (SdServer          *server,
 SdRequest *sd_request_from_message      (SoupServerMessage *msg);
 void       sd_request_dispatch          (SdRequest         *request,
                                          GHashTable        *query);
-void       sd_request_finished          (SdRequest         *request);
+/* Logs the request's line; @answered is FALSE when the client left before the answer. */
+void       sd_request_finished          (SdRequest         *request,
+                                         gboolean           answered);
 gboolean   sd_request_authenticate      (SdRequest         *request);
 gboolean   sd_request_check_read_only   (SdRequest         *request);
 /* Answers 413 now; the connection is closed, and the rest of the body never read. */

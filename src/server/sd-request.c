@@ -61,7 +61,8 @@ sd_request_from_message (SoupServerMessage *msg)
 }
 
 void
-sd_request_finished (SdRequest *self)
+sd_request_finished (SdRequest *self,
+                     gboolean   answered)
 {
   GUri *uri = soup_server_message_get_uri (self->msg);
   const char *method = soup_server_message_get_method (self->msg);
@@ -84,8 +85,12 @@ sd_request_finished (SdRequest *self)
   if (status == 0)
     status = self->status;
 
-  fprintf (stderr, "%s %s %u %.1fms\n", method != NULL ? method : "-", path, status,
-           (g_get_monotonic_time () - self->started) / 1000.0);
+  if (answered)
+    fprintf (stderr, "%s %s %u %.1fms\n", method != NULL ? method : "-", path, status,
+             (g_get_monotonic_time () - self->started) / 1000.0);
+  else
+    fprintf (stderr, "%s %s aborted %.1fms\n", method != NULL ? method : "-", path,
+             (g_get_monotonic_time () - self->started) / 1000.0);
 }
 
 SdStore *
@@ -519,7 +524,7 @@ reject_too_large_cb (gpointer user_data)
   GIOStream *stream;
 
   self->status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-  sd_request_finished (self);
+  sd_request_finished (self, TRUE);
 
   g_string_append_printf (answer,
                           "HTTP/1.1 413 Payload Too Large\r\n"

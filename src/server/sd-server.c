@@ -269,7 +269,13 @@ got_headers_cb (SoupServerMessage *msg,
   if (!sd_request_authenticate (request) ||
       !sd_request_check_read_only (request) ||
       !sd_api_uploads_prepare (request))
-    return;
+    {
+      /* The body that follows is of no use: the connection ends with the answer, so
+       * that a client waiting on "Expect: 100-continue" is not left hanging. */
+      soup_message_headers_replace (sd_request_get_response_headers (request),
+                                    "Connection", "close");
+      return;
+    }
 
   request->upload = sd_upload_writer_new (self->files_dir, &error);
   if (request->upload == NULL)
@@ -295,7 +301,19 @@ request_finished_cb (SoupServer        *soup,
   SdRequest *request = sd_request_from_message (msg);
 
   if (request != NULL)
-    sd_request_finished (request);
+    sd_request_finished (request, TRUE);
+}
+
+/* The client went away before the answer was sent: no status was given. */
+static void
+request_aborted_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    SdServer          *self)
+{
+  SdRequest *request = sd_request_from_message (msg);
+
+  if (request != NULL)
+    sd_request_finished (request, FALSE);
 }
 
 static void
@@ -459,7 +477,7 @@ sd_server_listen (SdServer         *self,
   g_signal_connect_object (self->soup, "request-finished",
                            G_CALLBACK (request_finished_cb), self, 0);
   g_signal_connect_object (self->soup, "request-aborted",
-                           G_CALLBACK (request_finished_cb), self, 0);
+                           G_CALLBACK (request_aborted_cb), self, 0);
   soup_server_add_handler (self->soup, NULL, handle_request_cb, self, NULL);
 
   if (!soup_server_listen (self->soup, G_SOCKET_ADDRESS (socket_address),

@@ -96,6 +96,21 @@ char     *sd_api_clean_text              (SdRequest  *request,
                                           guint       max_chars,
                                           gboolean    single_line);
 
+/* Replies 403 and returns FALSE for agents: PINs and invitations are customers'. */
+gboolean  sd_api_require_customer        (SdRequest   *request);
+/* "member": {"id", "name"}, or null when @id is 0. */
+void      sd_api_add_user_reference      (JsonBuilder *builder,
+                                          const char  *member,
+                                          gint64       id,
+                                          const char  *name);
+/* "member": the time, or null when @unix_seconds is 0. */
+void      sd_api_add_time_member         (JsonBuilder *builder,
+                                          const char  *member,
+                                          gint64       unix_seconds);
+void      sd_api_reply_builder           (SdRequest   *request,
+                                          guint        status,
+                                          JsonBuilder *builder);
+
 GDateTime *sd_api_time                   (gint64     unix_seconds);
 
 G_END_DECLS

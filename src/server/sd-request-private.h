@@ -66,6 +66,24 @@ void       sd_request_reject_too_large  (SdRequest         *request);
 /* Answers 413 the ordinary way, when the client sends no body before our word. */
 void       sd_request_reply_too_large   (SdRequest         *request);
 
+/* Sets (or replaces) the answer; every reply goes through it. */
+void       sd_request_set_reply         (SdRequest         *request,
+                                         guint              status,
+                                         const char        *content_type,
+                                         GBytes            *body);
+GBytes    *sd_request_error_body        (SdApiError         code,
+                                         const char        *field,
+                                         const char        *message);
+
+/*
+ * Idempotency-Key: returns TRUE when the request is to be carried out; FALSE
+ * when it has been answered, from the record of its first success or with an
+ * error. A success is recorded in the same transaction as its work.
+ */
+gboolean   sd_request_check_idempotency  (SdRequest        *request);
+gboolean   sd_request_record_idempotency (SdRequest        *request,
+                                          GError          **error);
+
 SdStore   *sd_server_get_store          (SdServer          *self);
 
 G_END_DECLS

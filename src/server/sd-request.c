@@ -16,9 +16,6 @@
 
 #define REQUEST_KEY "sd-request"
 
-/* A client that keeps sending after a 413 is given this long to stop. */
-#define DRAIN_SECONDS 10
-
 static void
 sd_request_free (SdRequest *self)
 {
@@ -270,8 +267,8 @@ sd_request_get_limit (SdRequest *self,
  * Sets the answer. It may replace an earlier one: a transaction that fails
  * to commit turns a success into an error.
  */
-static void
-set_reply (SdRequest  *self,
+void
+sd_request_set_reply (SdRequest  *self,
            guint       status,
            const char *content_type,
            GBytes     *body)
@@ -321,7 +318,7 @@ sd_request_reply_json (SdRequest *self,
 
   g_return_if_fail (!self->replied);
 
-  set_reply (self, status, "application/json", bytes);
+  sd_request_set_reply (self, status, "application/json", bytes);
 }
 
 void
@@ -329,7 +326,7 @@ sd_request_reply_no_content (SdRequest *self)
 {
   g_return_if_fail (!self->replied);
 
-  set_reply (self, SOUP_STATUS_NO_CONTENT, NULL, NULL);
+  sd_request_set_reply (self, SOUP_STATUS_NO_CONTENT, NULL, NULL);
 }
 
 void
@@ -340,11 +337,11 @@ sd_request_reply_bytes (SdRequest  *self,
 {
   g_return_if_fail (!self->replied);
 
-  set_reply (self, status, content_type, bytes);
+  sd_request_set_reply (self, status, content_type, bytes);
 }
 
-static GBytes *
-error_body (SdApiError  code,
+GBytes *
+sd_request_error_body (SdApiError  code,
             const char *field,
             const char *message)
 {
@@ -375,8 +372,8 @@ sd_request_reply_error (SdRequest  *self,
    * bytes); the answer must still be UTF-8 JSON. */
   message = g_utf8_make_valid (formatted, -1);
 
-  body = error_body (code, field, message);
-  set_reply (self, sd_api_error_to_status (code), "application/json", body);
+  body = sd_request_error_body (code, field, message);
+  sd_request_set_reply (self, sd_api_error_to_status (code), "application/json", body);
 }
 
 void
@@ -389,9 +386,9 @@ sd_request_reply_internal (SdRequest    *self,
              g_uri_get_path (soup_server_message_get_uri (self->msg)),
              error != NULL ? error->message : "no reply");
 
-  body = error_body (SD_API_ERROR_INTERNAL, NULL,
+  body = sd_request_error_body (SD_API_ERROR_INTERNAL, NULL,
                      "The server could not complete the request; it has been logged");
-  set_reply (self, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/json", body);
+  sd_request_set_reply (self, SOUP_STATUS_INTERNAL_SERVER_ERROR, "application/json", body);
 }
 
 void
@@ -413,166 +410,6 @@ sd_request_pause (SdRequest *self)
   soup_server_message_pause (self->msg);
 }
 
-static GBytes *
-too_large_body (SdRequest *self)
-{
-  g_autofree char *limit = NULL;
-  g_autofree char *message = NULL;
-
-  limit = g_format_size_full (self->body_limit, G_FORMAT_SIZE_IEC_UNITS);
-  if (self->route != NULL && (self->route->flags & SD_ROUTE_UPLOAD) != 0)
-    message = g_strdup_printf ("The file is larger than the limit of %s", limit);
-  else
-    message = g_strdup_printf ("The request body is larger than the limit of %s", limit);
-
-  return error_body (SD_API_ERROR_PAYLOAD_TOO_LARGE, NULL, message);
-}
-
-void
-sd_request_reply_too_large (SdRequest *self)
-{
-  g_autoptr(GBytes) body = too_large_body (self);
-
-  set_reply (self, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "application/json", body);
-}
-
-/*
- * A connection taken over from libsoup to answer 413 before the request body
- * has arrived: the answer is written, our side is shut, and what the client
- * still sends is read and dropped for a while, so that its kernel does not
- * reset the connection before the client has read the answer.
- */
-typedef struct
-{
-  GIOStream    *stream;
-  GCancellable *cancellable;
-  guint         timeout_id;
-  guint8        buffer[16 * 1024];
-} Closing;
-
-static void
-closing_free (Closing *closing)
-{
-  g_clear_handle_id (&closing->timeout_id, g_source_remove);
-  g_io_stream_close (closing->stream, NULL, NULL);
-  g_clear_object (&closing->stream);
-  g_clear_object (&closing->cancellable);
-  g_free (closing);
-}
-
-static void
-drain_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Closing *closing = user_data;
-  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (n <= 0)
-    {
-      closing_free (closing);
-      return;
-    }
-
-  g_input_stream_read_async (G_INPUT_STREAM (source), closing->buffer, sizeof closing->buffer,
-                             G_PRIORITY_LOW, closing->cancellable, drain_cb, closing);
-}
-
-static gboolean
-drain_timeout_cb (gpointer user_data)
-{
-  Closing *closing = user_data;
-
-  closing->timeout_id = 0;
-  g_cancellable_cancel (closing->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wrote_answer_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Closing *closing = user_data;
-  GSocket *socket = g_object_get_data (G_OBJECT (closing->stream), "GSocket");
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
-    {
-      closing_free (closing);
-      return;
-    }
-
-  if (socket != NULL && !G_IS_TLS_CONNECTION (closing->stream))
-    g_socket_shutdown (socket, FALSE, TRUE, NULL);
-
-  closing->timeout_id = g_timeout_add_seconds (DRAIN_SECONDS, drain_timeout_cb, closing);
-  g_input_stream_read_async (g_io_stream_get_input_stream (closing->stream),
-                             closing->buffer, sizeof closing->buffer,
-                             G_PRIORITY_LOW, closing->cancellable, drain_cb, closing);
-}
-
-static gboolean
-reject_too_large_cb (gpointer user_data)
-{
-  SoupServerMessage *msg = user_data;
-  SdRequest *self = sd_request_from_message (msg);
-  g_autoptr(GBytes) body = too_large_body (self);
-  g_autoptr(GString) answer = g_string_new (NULL);
-  g_autoptr(GBytes) answer_bytes = NULL;
-  Closing *closing;
-  GIOStream *stream;
-
-  self->status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
-  sd_request_finished (self, TRUE);
-
-  g_string_append_printf (answer,
-                          "HTTP/1.1 413 Payload Too Large\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "Cache-Control: no-store\r\n"
-                          "X-Content-Type-Options: nosniff\r\n"
-                          "Connection: close\r\n"
-                          "\r\n",
-                          g_bytes_get_size (body));
-  g_string_append_len (answer, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  answer_bytes = g_string_free_to_bytes (g_steal_pointer (&answer));
-
-  /* This frees the message, and the request with it. */
-  stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
-    return G_SOURCE_REMOVE;
-
-  closing = g_new0 (Closing, 1);
-  closing->stream = stream;
-  closing->cancellable = g_cancellable_new ();
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (stream),
-                                   g_bytes_get_data (answer_bytes, NULL),
-                                   g_bytes_get_size (answer_bytes),
-                                   G_PRIORITY_DEFAULT, closing->cancellable,
-                                   wrote_answer_cb, closing);
-  /* The buffer must outlive the write; the closing keeps it as its data. */
-  g_object_set_data_full (G_OBJECT (stream), "sd-answer", g_steal_pointer (&answer_bytes),
-                          (GDestroyNotify)g_bytes_unref);
-
-  return G_SOURCE_REMOVE;
-}
-
-void
-sd_request_reject_too_large (SdRequest *self)
-{
-  if (self->aborted || self->finished)
-    return;
-
-  self->aborted = TRUE;
-  g_clear_pointer (&self->upload, sd_upload_writer_free);
-
-  /* libsoup must not read further, and cannot hand the connection over from
-   * inside its own reading: that happens once the main loop is back. */
-  soup_server_message_pause (self->msg);
-  g_idle_add_full (G_PRIORITY_DEFAULT, reject_too_large_cb,
-                   g_object_ref (self->msg), g_object_unref);
-}
 
 gboolean
 sd_request_check_read_only (SdRequest *self)
@@ -711,136 +548,6 @@ parse_json_body (SdRequest *self)
   return TRUE;
 }
 
-static gboolean
-valid_idempotency_key (const char *key)
-{
-  gsize length = strlen (key);
-
-  if (length < 1 || length > 255)
-    return FALSE;
-
-  for (const char *p = key; *p; p++)
-    if (*p < 0x20 || *p > 0x7e)
-      return FALSE;
-
-  return TRUE;
-}
-
-static void
-compute_fingerprint (SdRequest *self)
-{
-  crypto_hash_sha256_state state;
-  GUri *uri = soup_server_message_get_uri (self->msg);
-  const char *method = sd_request_get_method (self);
-  const char *path = g_uri_get_path (uri);
-  const char *query = g_uri_get_query (uri);
-  guint8 body_hash[crypto_hash_sha256_BYTES];
-
-  if (self->upload != NULL)
-    {
-      const char *sha256 = sd_upload_writer_get_sha256 (self->upload);
-
-      crypto_hash_sha256 (body_hash, (const guint8 *)sha256, strlen (sha256));
-    }
-  else
-    {
-      crypto_hash_sha256 (body_hash, self->body->data, self->body->len);
-    }
-
-  crypto_hash_sha256_init (&state);
-  crypto_hash_sha256_update (&state, (const guint8 *)method, strlen (method) + 1);
-  crypto_hash_sha256_update (&state, (const guint8 *)path, strlen (path) + 1);
-  if (query != NULL)
-    crypto_hash_sha256_update (&state, (const guint8 *)query, strlen (query));
-  crypto_hash_sha256_update (&state, (const guint8 *)"", 1);
-  crypto_hash_sha256_update (&state, body_hash, sizeof body_hash);
-  crypto_hash_sha256_final (&state, self->fingerprint);
-}
-
-/*
- * Returns TRUE when the request is to be carried out; FALSE when it has been
- * answered: from the record of its first success, or with an error.
- */
-static gboolean
-check_idempotency (SdRequest *self)
-{
-  SdStore *store = sd_request_get_store (self);
-  g_autoptr(SdStatement) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *key;
-  int rc;
-
-  key = soup_message_headers_get_one (sd_request_get_request_headers (self), "Idempotency-Key");
-  if (key == NULL)
-    return TRUE;
-
-  if (!valid_idempotency_key (key))
-    {
-      sd_request_reply_error (self, SD_API_ERROR_INVALID_FIELD, "Idempotency-Key",
-                              "An Idempotency-Key has 1 to 255 printable ASCII characters");
-      return FALSE;
-    }
-
-  compute_fingerprint (self);
-
-  stmt = sd_store_prepare (store,
-                           "SELECT fingerprint, status, body FROM idempotency_keys"
-                           " WHERE user_id = ?1 AND key = ?2 AND created_at > ?3");
-  sqlite3_bind_int64 (stmt, 1, sd_request_get_user_id (self));
-  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 3, self->now - SD_REQUEST_IDEMPOTENCY_LIFETIME);
-
-  rc = sd_store_step (store, stmt, &error);
-  if (rc == 0)
-    {
-      sd_request_reply_internal (self, error);
-      return FALSE;
-    }
-
-  if (rc == SQLITE_ROW)
-    {
-      g_autoptr(GBytes) body = NULL;
-
-      if (sqlite3_column_bytes (stmt, 0) != sizeof self->fingerprint ||
-          sodium_memcmp (sqlite3_column_blob (stmt, 0), self->fingerprint,
-                         sizeof self->fingerprint) != 0)
-        {
-          sd_request_reply_error (self, SD_API_ERROR_CONFLICT, "Idempotency-Key",
-                                  "This Idempotency-Key was already used for another request");
-          return FALSE;
-        }
-
-      body = g_bytes_new (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2));
-      set_reply (self, sqlite3_column_int (stmt, 1), "application/json", body);
-      return FALSE;
-    }
-
-  self->idempotency_key = g_strdup (key);
-
-  return TRUE;
-}
-
-static gboolean
-record_idempotency (SdRequest  *self,
-                    GError    **error)
-{
-  SdStore *store = sd_request_get_store (self);
-  sqlite3_stmt *stmt;
-
-  stmt = sd_store_prepare (store,
-                           "INSERT OR REPLACE INTO idempotency_keys"
-                           " (user_id, key, fingerprint, status, body, created_at)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  sqlite3_bind_int64 (stmt, 1, sd_request_get_user_id (self));
-  sqlite3_bind_text (stmt, 2, self->idempotency_key, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob (stmt, 3, self->fingerprint, sizeof self->fingerprint, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 4, self->status);
-  sqlite3_bind_blob (stmt, 5, g_bytes_get_data (self->reply_body, NULL),
-                     g_bytes_get_size (self->reply_body), SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, self->now);
-
-  return sd_store_run (store, stmt, error);
-}
 
 static void
 finish_transaction (SdRequest *self)
@@ -856,7 +563,7 @@ finish_transaction (SdRequest *self)
     }
 
   if ((success && self->idempotency_key != NULL && self->reply_body != NULL &&
-       !record_idempotency (self, &error)) ||
+       !sd_request_record_idempotency (self, &error)) ||
       !sd_store_commit (store, &error))
     {
       sd_store_rollback (store);
@@ -891,7 +598,7 @@ sd_request_dispatch (SdRequest  *self,
     return;
   if ((flags & SD_ROUTE_JSON) != 0 && !parse_json_body (self))
     return;
-  if ((flags & SD_ROUTE_IDEMPOTENT) != 0 && !check_idempotency (self))
+  if ((flags & SD_ROUTE_IDEMPOTENT) != 0 && !sd_request_check_idempotency (self))
     return;
 
   writes = (flags & SD_ROUTE_ASYNC) == 0 && !g_str_equal (self->route->method, "GET");

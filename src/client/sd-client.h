@@ -283,6 +283,19 @@ char         *sd_client_open_dashboard_finish    (SdClient             *self,
                                                   SdUser              **customer,
                                                   GError              **error);
 
+/*
+ * HEAD /attachments/{id}: the attachment's name, type and size (no sha256),
+ * from the headers of its download, for a caller that knows only its id.
+ */
+void          sd_client_get_attachment_async     (SdClient             *self,
+                                                  gint64                attachment_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+SdAttachment *sd_client_get_attachment_finish    (SdClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 /* GET /attachments/{id}, streamed into @destination (replaced). */
 void          sd_client_download_async           (SdClient             *self,
                                                   SdAttachment         *attachment,

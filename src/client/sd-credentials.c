@@ -43,16 +43,19 @@ pin_schema (void)
   return &schema;
 }
 
-/* The strings are borrowed: the table lives no longer than the call that takes it. */
+/*
+ * The values are copies: libsecret keeps a reference to the table and reads it only once
+ * it has its backend, after the call returned and the caller may have freed its strings.
+ */
 static GHashTable *
 new_attributes (const char *server,
                 const char *email)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, (gpointer)"server", (gpointer)server);
+  g_hash_table_insert (attributes, (gpointer)"server", g_strdup (server));
   if (email != NULL)
-    g_hash_table_insert (attributes, (gpointer)"email", (gpointer)email);
+    g_hash_table_insert (attributes, (gpointer)"email", g_strdup (email));
 
   return attributes;
 }

@@ -318,6 +318,27 @@ start (SdWindow *self)
 }
 
 static void
+sd_window_unrealize (GtkWidget *widget)
+{
+  GtkShortcutsWindow *help_overlay;
+
+  /*
+   * GtkApplicationWindow destroys its shortcuts window only in dispose, after this window
+   * is unrealized; one that was shown and closed (so only hidden) then leaves work behind
+   * that later finds this window freed (GTK 4.8). While this window is whole, it goes
+   * cleanly.
+   */
+  help_overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
+  if (help_overlay != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (help_overlay));
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (widget), NULL);
+    }
+
+  GTK_WIDGET_CLASS (sd_window_parent_class)->unrealize (widget);
+}
+
+static void
 sd_window_dispose (GObject *object)
 {
   SdWindow *self = (SdWindow *)object;
@@ -350,6 +371,7 @@ sd_window_class_init (SdWindowClass *klass)
   object_class->dispose = sd_window_dispose;
   object_class->finalize = sd_window_finalize;
 
+  widget_class->unrealize = sd_window_unrealize;
   window_class->close_request = sd_window_close_request;
 
   g_type_ensure (SD_TYPE_SIGN_IN_PAGE);

@@ -20,10 +20,11 @@ find (GtkWidget  *widget,
       if (label == NULL)
         return widget;
 
+      g_autofree char *mismatch = NULL;
+
       /* NULL means the property has that value. */
-      g_autofree char *mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
-                                                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                                                      label);
+      mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
+                                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label);
       if (mismatch == NULL)
         return widget;
     }
@@ -84,6 +85,147 @@ sd_test_has_label (GtkWidget  *root,
   return has_label (root, text);
 }
 
+static gboolean
+has_label_prefix (GtkWidget  *widget,
+                  const char *prefix)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  if (GTK_IS_LABEL (widget) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_prefix (child, prefix))
+      return TRUE;
+
+  return FALSE;
+}
+
+gboolean
+sd_test_has_label_prefix (GtkWidget  *root,
+                          const char *prefix)
+{
+  return has_label_prefix (root, prefix);
+}
+
+static void
+keys_pressed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_check_finish (G_SUBPROCESS (source), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+void
+sd_test_press_keys (GtkWindow  *window,
+                    const char *keys)
+{
+  g_autoptr(GSubprocess) xdotool = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+
+  /* Keys go to the window with the X server's focus. */
+  gtk_window_present (window);
+  sd_test_wait_until (gtk_window_is_active (window));
+
+  xdotool = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "xdotool", "key", keys, NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check_async (xdotool, NULL, keys_pressed_cb, &done);
+  sd_test_wait_until (done);
+}
+
+gboolean
+sd_test_has_accel (GtkApplication *app,
+                   const char     *action,
+                   const char     *accel)
+{
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, action);
+  guint keyval, expected_keyval;
+  GdkModifierType modifiers, expected_modifiers;
+
+  g_assert_true (gtk_accelerator_parse (accel, &expected_keyval, &expected_modifiers));
+  for (guint i = 0; accels[i] != NULL; i++)
+    if (gtk_accelerator_parse (accels[i], &keyval, &modifiers) &&
+        keyval == expected_keyval && modifiers == expected_modifiers)
+      return TRUE;
+
+  return FALSE;
+}
+
+GtkWindow *
+sd_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+AdwMessageDialog *
+sd_test_find_dialog (void)
+{
+  return (AdwMessageDialog *)sd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+}
+
+void
+sd_test_respond (AdwMessageDialog *dialog,
+                 const char       *response)
+{
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  g_object_ref (dialog);
+  adw_message_dialog_response (dialog, response);
+  /* Destroyed rather than closed: closing would answer the close response as well. */
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} ClipboardRead;
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  ClipboardRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  if (error != NULL)
+    g_test_message ("Nothing to read on the clipboard: %s", error->message);
+  read->done = TRUE;
+}
+
+char *
+sd_test_read_clipboard (GdkClipboard *clipboard)
+{
+  ClipboardRead read = { 0 };
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &read);
+  sd_test_wait_until (read.done);
+
+  return read.text;
+}
+
 void
 sd_test_click (GtkWidget  *root,
                const char *label)
@@ -129,9 +271,15 @@ sd_test_application_new (const char *server_url)
 SdTestApp *
 sd_test_app_new (void)
 {
+  return sd_test_app_new_full (NULL);
+}
+
+SdTestApp *
+sd_test_app_new_full (const char * const *server_args)
+{
   SdTestApp *self = g_new0 (SdTestApp, 1);
 
-  self->server = sd_test_server_new (NULL);
+  self->server = sd_test_server_new (server_args);
 
   self->app = sd_test_application_new (self->server->url);
   self->window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self->app)));

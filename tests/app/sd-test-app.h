@@ -22,6 +22,8 @@ typedef struct
 /* A registered, activated app with its window, pointed at @server_url. */
 SdApplication *sd_test_application_new (const char *server_url);
 SdTestApp  *sd_test_app_new            (void);
+/* The same with more options for the server (NULL-terminated), or NULL. */
+SdTestApp  *sd_test_app_new_full       (const char * const *server_args);
 void        sd_test_app_free           (SdTestApp   *self);
 /* Fills the sign-in page and signs in; waits for the signed-in window. */
 void        sd_test_app_sign_in        (SdTestApp   *self,
@@ -62,6 +64,33 @@ gboolean    sd_test_has_label          (GtkWidget   *root,
 /* Finds a button by accessible label and clicks it, asserting it is sensitive. */
 void        sd_test_click              (GtkWidget   *root,
                                         const char  *label);
+
+/* Whether some mapped GtkLabel below @root shows a text that starts with @prefix. */
+gboolean    sd_test_has_label_prefix   (GtkWidget   *root,
+                                        const char  *prefix);
+/*
+ * Presses @keys ("ctrl+Return", xdotool's names) on the real keyboard of the
+ * test's X server, with @window focused, and waits until the X server has
+ * them: they take the whole way of a key press through GTK.
+ */
+void        sd_test_press_keys         (GtkWindow       *window,
+                                        const char      *keys);
+/* Whether @action of @app has the accelerator @accel among its own. */
+gboolean    sd_test_has_accel          (GtkApplication  *app,
+                                        const char      *action,
+                                        const char      *accel);
+/* The visible AdwMessageDialog, or NULL. */
+AdwMessageDialog *sd_test_find_dialog (void);
+/*
+ * Answers @dialog with @response and closes it, as its button does
+ * (adw_message_dialog_response() alone leaves it open).
+ */
+void        sd_test_respond            (AdwMessageDialog *dialog,
+                                        const char       *response);
+/* The first visible toplevel of @type, or NULL. */
+GtkWindow  *sd_test_find_toplevel      (GType        type);
+/* Reads the text on @clipboard, waiting for it; NULL when it holds none. */
+char       *sd_test_read_clipboard     (GdkClipboard *clipboard);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestApp, sd_test_app_free)
 

@@ -81,7 +81,8 @@ test_sign_in_page (void)
   g_assert_nonnull (sd_test_find (root, "Sign in", GTK_TYPE_BUTTON, FALSE));
 
   /* "Sign in" waits for a complete form. */
-  g_assert_false (gtk_widget_is_sensitive (sd_test_find (root, "Sign in", GTK_TYPE_BUTTON, FALSE)));
+  g_assert_false (gtk_widget_is_sensitive (sd_test_find (root, "Sign in", GTK_TYPE_BUTTON,
+                                                         FALSE)));
 
   gtk_editable_set_text (GTK_EDITABLE (sd_test_find (root, "Email", G_TYPE_NONE, FALSE)),
                          SD_TEST_CUSTOMER);

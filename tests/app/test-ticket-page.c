@@ -261,22 +261,6 @@ test_refresh_shows_agent_reply (Fixture       *fixture,
                       sd_test_has_label (GTK_WIDGET (fixture->page), "Solved"));
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-
-  return NULL;
-}
-
 static void
 test_invite (Fixture       *fixture,
              gconstpointer  data)
@@ -287,8 +271,8 @@ test_invite (Fixture       *fixture,
 
   /* It asks first, and a "Cancel" invites no one. */
   sd_test_click (GTK_WIDGET (fixture->page), "Invite agent to dashboard");
-  sd_test_wait_until ((dialog = find_dialog ()) != NULL);
-  adw_message_dialog_response (dialog, "cancel");
+  sd_test_wait_until ((dialog = sd_test_find_dialog ()) != NULL);
+  sd_test_respond (dialog, "cancel");
   sd_test_spin (100);
   response = sd_test_request (fixture->app->server, "GET", "/api/v1/invitations", token, NULL);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
@@ -296,8 +280,8 @@ test_invite (Fixture       *fixture,
   g_clear_pointer (&response, sd_test_response_free);
 
   sd_test_click (GTK_WIDGET (fixture->page), "Invite agent to dashboard");
-  sd_test_wait_until ((dialog = find_dialog ()) != NULL);
-  adw_message_dialog_response (dialog, "invite");
+  sd_test_wait_until ((dialog = sd_test_find_dialog ()) != NULL);
+  sd_test_respond (dialog, "invite");
 
   /* Then it says until when support may come in. */
   sd_test_wait_until (has_label_prefix (GTK_WIDGET (fixture->page),

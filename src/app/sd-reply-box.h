@@ -1,0 +1,29 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-client.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_REPLY_BOX (sd_reply_box_get_type ())
+
+G_DECLARE_FINAL_TYPE (SdReplyBox, sd_reply_box, SD, REPLY_BOX, GtkWidget)
+
+/*
+ * The reply area of a ticket: the new-message field, the files attached to
+ * it, "Attach files" and "Send" (Ctrl+Enter in the field). What the user
+ * wrote and attached is kept per ticket while another one is shown, and a
+ * message sent again after a failure keeps its idempotency key. Its widget
+ * actions are "ticket.send" and "ticket.attach". "sent" is emitted with the
+ * new SdMessage when a message of the shown ticket was posted.
+ */
+void sd_reply_box_set_client   (SdReplyBox *self,
+                                SdClient   *client);
+void sd_reply_box_set_ticket   (SdReplyBox *self,
+                                SdTicket   *ticket);
+/* Adds @quote ("> " lines) on a line of its own after what is written, and focuses the field. */
+void sd_reply_box_insert_quote (SdReplyBox *self,
+                                const char *quote);
+
+G_END_DECLS

@@ -423,3 +423,25 @@ sd_test_assert_time_near (const char *text,
   g_assert_nonnull (time);
   g_assert_cmpint (ABS (g_date_time_to_unix (time) - expected), <=, tolerance);
 }
+
+char *
+sd_test_repeat (const char *text,
+                guint       n)
+{
+  GString *result = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (result, text);
+
+  return g_string_free (result, FALSE);
+}
+
+char *
+sd_test_json_string (const char *text)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, text);
+
+  return json_to_string (node, FALSE);
+}

@@ -67,6 +67,12 @@ char           *sd_test_login             (SdTestServer       *self,
                                            const char         *email,
                                            const char         *password);
 
+/* @text repeated @n times, for bodies at and past a length limit. */
+char           *sd_test_repeat            (const char         *text,
+                                           guint               n);
+/* @text as a JSON string literal, quoted and escaped. */
+char           *sd_test_json_string       (const char         *text);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestServer, sd_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestResponse, sd_test_response_free)
 

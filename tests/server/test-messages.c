@@ -37,28 +37,6 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->server, sd_test_server_free);
 }
 
-static char *
-repeat (const char *text,
-        guint       n)
-{
-  GString *result = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (result, text);
-
-  return g_string_free (result, FALSE);
-}
-
-static char *
-json_string (const char *text)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, text);
-
-  return json_to_string (node, FALSE);
-}
-
 static gint64
 assert_timestamp (const char *text)
 {
@@ -136,7 +114,7 @@ post_message (Fixture    *fixture,
               gint64      ticket_id,
               const char *body)
 {
-  g_autofree char *body_json = json_string (body);
+  g_autofree char *body_json = sd_test_json_string (body);
   g_autofree char *json = g_strdup_printf ("{\"body\": %s}", body_json);
 
   return post_raw (fixture, token, ticket_id, json);
@@ -467,11 +445,11 @@ static void
 test_create_invalid (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *text_65536 = repeat ("x", 65536);
-  g_autofree char *text_65537 = repeat ("x", 65537);
-  g_autofree char *accented_65537 = repeat ("ß", 65537);
-  g_autofree char *json_65537 = json_string (text_65537);
-  g_autofree char *json_accented_65537 = json_string (accented_65537);
+  g_autofree char *text_65536 = sd_test_repeat ("x", 65536);
+  g_autofree char *text_65537 = sd_test_repeat ("x", 65537);
+  g_autofree char *accented_65537 = sd_test_repeat ("ß", 65537);
+  g_autofree char *json_65537 = sd_test_json_string (text_65537);
+  g_autofree char *json_accented_65537 = sd_test_json_string (accented_65537);
   g_autofree char *padded_65536 = g_strconcat ("  \n", text_65536, "\n  ", NULL);
   g_autoptr(SdTestResponse) longest = NULL;
   g_autoptr(SdTestResponse) padded = NULL;

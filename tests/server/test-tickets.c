@@ -31,30 +31,6 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->server, sd_test_server_free);
 }
 
-/* @text repeated @n times. */
-static char *
-repeat (const char *text,
-        guint       n)
-{
-  GString *result = g_string_new (NULL);
-
-  for (guint i = 0; i < n; i++)
-    g_string_append (result, text);
-
-  return g_string_free (result, FALSE);
-}
-
-/* A JSON string literal for @text. */
-static char *
-json_string (const char *text)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, text);
-
-  return json_to_string (node, FALSE);
-}
-
 /*
  * A ticket body from raw JSON values; NULL leaves the member out.
  */
@@ -110,9 +86,9 @@ create_ticket (Fixture    *fixture,
                const char *subject,
                const char *description)
 {
-  g_autofree char *subject_json = json_string (subject);
-  g_autofree char *description_json = json_string (description);
-  g_autofree char *category_json = json_string (category);
+  g_autofree char *subject_json = sd_test_json_string (subject);
+  g_autofree char *description_json = sd_test_json_string (description);
+  g_autofree char *category_json = sd_test_json_string (category);
   g_autofree char *json = ticket_json (category_json, subject_json, description_json);
   g_autoptr(SdTestResponse) response = NULL;
 
@@ -130,7 +106,7 @@ post_message (Fixture    *fixture,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages",
                                            ticket_id);
-  g_autofree char *body_json = json_string (body);
+  g_autofree char *body_json = sd_test_json_string (body);
   g_autofree char *json = g_strdup_printf ("{\"body\": %s}", body_json);
 
   return sd_test_request (fixture->server, "POST", path, token, json);
@@ -311,12 +287,12 @@ static void
 test_create_invalid (Fixture       *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *long_201 = repeat ("a", 201);
-  g_autofree char *long_201_accented = repeat ("é", 201);
-  g_autofree char *text_65537 = repeat ("x", 65537);
-  g_autofree char *json_201 = json_string (long_201);
-  g_autofree char *json_201_accented = json_string (long_201_accented);
-  g_autofree char *json_65537 = json_string (text_65537);
+  g_autofree char *long_201 = sd_test_repeat ("a", 201);
+  g_autofree char *long_201_accented = sd_test_repeat ("é", 201);
+  g_autofree char *text_65537 = sd_test_repeat ("x", 65537);
+  g_autofree char *json_201 = sd_test_json_string (long_201);
+  g_autofree char *json_201_accented = sd_test_json_string (long_201_accented);
+  g_autofree char *json_65537 = sd_test_json_string (text_65537);
   const struct {
     const char *category;
     const char *subject;
@@ -377,14 +353,14 @@ static void
 test_create_limits (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autofree char *subject_200 = repeat ("a", 200);
-  g_autofree char *subject_200_accented = repeat ("é", 200);
-  g_autofree char *subject_200_emoji = repeat ("\xf0\x9f\x98\x80", 200);
+  g_autofree char *subject_200 = sd_test_repeat ("a", 200);
+  g_autofree char *subject_200_accented = sd_test_repeat ("é", 200);
+  g_autofree char *subject_200_emoji = sd_test_repeat ("\xf0\x9f\x98\x80", 200);
   g_autofree char *subject_200_padded = g_strconcat ("  ", subject_200, " \t", NULL);
   g_autofree char *subject_200_wide_padded = g_strconcat ("\u3000\u00a0", subject_200, "\u2003",
                                                           NULL);
-  g_autofree char *description_65536 = repeat ("x", 65536);
-  g_autofree char *description_65536_accented = repeat ("ü", 65536);
+  g_autofree char *description_65536 = sd_test_repeat ("x", 65536);
+  g_autofree char *description_65536_accented = sd_test_repeat ("ü", 65536);
   g_autofree char *description_65536_padded = g_strconcat ("\n  ", description_65536, "  \n",
                                                            NULL);
   const struct {

@@ -11,7 +11,7 @@ BUILD_PACKAGES=(
 )
 
 TEST_PACKAGES=(
-  python3 curl
+  python3 curl openssl
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   imagemagick xdotool xclip
 )

@@ -4,6 +4,7 @@
 
 #include "sd-app-errors.h"
 
+#include "sd-application.h"
 #include "sd-client.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +13,13 @@ char *
 sd_app_error_message (const GError *error)
 {
   g_return_val_if_fail (error != NULL, NULL);
+
+  if (g_error_matches (error, SD_APPLICATION_ERROR, SD_APPLICATION_ERROR_CA_FILE_UNREADABLE))
+    return g_strdup (_("The certificate file this app is set to trust cannot be used: it does "
+                       "not exist or cannot be read."));
+  if (g_error_matches (error, SD_APPLICATION_ERROR, SD_APPLICATION_ERROR_CA_FILE_INVALID))
+    return g_strdup (_("The certificate file this app is set to trust cannot be used: it holds "
+                       "no certificate in PEM format."));
 
   if (error->domain != SD_CLIENT_ERROR)
     return g_strdup (_("Something went wrong. Please try again."));

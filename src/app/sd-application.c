@@ -15,12 +15,16 @@ struct _SdApplication
   /* owned */
   GSettings      *settings;
   char           *server_url;
+  /* --ca-file, for this run only; NULL to use the "ca-file" key. */
+  char           *ca_file;
 
   /* --server was given: the address is for this run only. */
   gboolean        server_overridden;
 };
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
+
+G_DEFINE_QUARK (sd-application-error-quark, sd_application_error)
 
 static SdWindow *
 active_window (SdApplication *self)
@@ -120,6 +124,7 @@ sd_application_handle_local_options (GApplication *application,
 {
   SdApplication *self = SD_APPLICATION (application);
   const char *server = NULL;
+  const char *ca_file = NULL;
 
   if (g_variant_dict_lookup (options, "server", "&s", &server))
     {
@@ -137,6 +142,13 @@ sd_application_handle_local_options (GApplication *application,
       self->server_overridden = TRUE;
     }
 
+  /* Made absolute here: a relative path means the folder the app was started in. */
+  if (g_variant_dict_lookup (options, "ca-file", "^&ay", &ca_file))
+    {
+      g_free (self->ca_file);
+      self->ca_file = g_canonicalize_filename (ca_file, NULL);
+    }
+
   return -1;
 }
 
@@ -147,6 +159,7 @@ sd_application_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->ca_file, g_free);
 
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
@@ -170,6 +183,8 @@ sd_application_init (SdApplication *self)
   const GOptionEntry options[] = {
     { "server", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Use this support service for this run"), N_("URL") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trust the certificate authority in this PEM file for this run"), N_("FILE") },
     { NULL }
   };
 
@@ -216,4 +231,65 @@ sd_application_get_settings (SdApplication *self)
   g_return_val_if_fail (SD_IS_APPLICATION (self), NULL);
 
   return self->settings;
+}
+
+static char *
+trusted_ca_file (SdApplication *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->ca_file != NULL)
+    return g_strdup (self->ca_file);
+
+  path = g_settings_get_string (self->settings, "ca-file");
+  if (*path == '\0')
+    return NULL;
+
+  /* The TLS backend takes only absolute paths. */
+  return g_canonicalize_filename (path, NULL);
+}
+
+SdClient *
+sd_application_new_client (SdApplication  *self,
+                           const char     *base_url,
+                           GError        **error)
+{
+  g_autoptr(SdClient) client = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GList *certificates;
+
+  g_return_val_if_fail (SD_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (base_url != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  client = sd_client_new (base_url);
+  if ((path = trusted_ca_file (self)) == NULL)
+    return g_steal_pointer (&client);
+
+  /*
+   * A file that is not PEM makes an empty list of trusted CAs rather than an
+   * error, which would only show later as an untrusted server: look first.
+   */
+  certificates = g_tls_certificate_list_new_from_file (path, &local_error);
+  if (certificates == NULL)
+    {
+      if (local_error != NULL && local_error->domain == G_FILE_ERROR)
+        g_set_error (error, SD_APPLICATION_ERROR, SD_APPLICATION_ERROR_CA_FILE_UNREADABLE,
+                     "Cannot read the CA file %s: %s", path, local_error->message);
+      else
+        g_set_error (error, SD_APPLICATION_ERROR, SD_APPLICATION_ERROR_CA_FILE_INVALID,
+                     "No PEM certificate in the CA file %s", path);
+      return NULL;
+    }
+  g_list_free_full (certificates, g_object_unref);
+
+  if (!sd_client_set_ca_file (client, path, &local_error))
+    {
+      g_set_error (error, SD_APPLICATION_ERROR, SD_APPLICATION_ERROR_CA_FILE_UNREADABLE,
+                   "Cannot use the CA file %s: %s", path, local_error->message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&client);
 }

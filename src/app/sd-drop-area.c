@@ -52,7 +52,6 @@ sd_drop_area_update_state (SdDropArea *self)
       g_autoptr(SdUpload) upload = g_list_model_get_item (G_LIST_MODEL (self->uploads), i);
       SdUploadState state = sd_upload_get_state (upload);
 
-      busy |= state == SD_UPLOAD_STATE_WAITING || state == SD_UPLOAD_STATE_UPLOADING;
       failed |= state == SD_UPLOAD_STATE_FAILED;
     }
 

@@ -22,9 +22,11 @@ G_DECLARE_FINAL_TYPE (SdDropArea, sd_drop_area, SD, DROP_AREA, GtkWidget)
  * "Browse files". Each file starts uploading as soon as it is added and is
  * shown with its name, size, progress and a remove button.
  *
- * Properties: "uploads" (a GListModel of SdUpload), "busy" (a file
- * is being added or uploaded), "failed" (some upload failed), "message" (why
- * the last file was refused, or NULL).
+ * Properties: "uploads" (a GListModel of SdUpload), "busy" (a file is
+ * being read or saved, so it is not in the list yet), "failed" (some upload
+ * failed), "message" (why the last file was refused, or NULL). Uploads that
+ * are running or failed do not hold anything up: whoever sends the files
+ * (the outbox) finishes or repeats them.
  */
 GtkWidget      *sd_drop_area_new             (void);
 /* Forgets every file when the client changes. */

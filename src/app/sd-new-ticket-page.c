@@ -2,65 +2,31 @@
 
 #include "config.h"
 
-#include "sd-new-ticket-page.h"
+#include "sd-new-ticket-page-private.h"
 
 #include "sd-app-errors.h"
-#include "sd-drop-area.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
-struct _SdNewTicketPage
-{
-  GtkWidget      parent_instance;
-
-  /* template widgets */
-  GtkWidget     *form_box;
-  GtkDropDown   *category_dropdown;
-  GtkStringList *category_names;
-  GtkLabel      *category_error;
-  AdwEntryRow   *subject_row;
-  GtkLabel      *subject_error;
-  GtkTextView   *description_view;
-  GtkTextBuffer *description_buffer;
-  GtkLabel      *description_error;
-  SdDropArea    *drop_area;
-  GtkLabel      *uploads_error;
-  GtkWidget     *create_button;
-  GtkStack      *button_stack;
-
-  /* owned */
-  SdClient      *client;
-  /* Cancelled when the session changes or the page goes. */
-  GCancellable  *cancellable;
-  /* Cancelled also when the form is emptied: it stops waiting for its ticket. */
-  GCancellable  *create_cancellable;
-  /* The categories' ids, in the drop-down's order after the placeholder. */
-  GPtrArray     *category_ids;
-  /* Sent with every attempt to create this form's ticket, so that a retry never duplicates it. */
-  char          *idempotency_key;
-  gboolean       loading_categories;
-  gboolean       creating;
-  /* reset() asks for the first field to be focused once the page is shown. */
-  gboolean       focus_on_map;
-};
 
 G_DEFINE_FINAL_TYPE (SdNewTicketPage, sd_new_ticket_page, GTK_TYPE_WIDGET)
 
 enum {
-  CREATED,
+  QUEUED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-static char *
-subject_text (SdNewTicketPage *self)
+char *
+sd_new_ticket_page_dup_subject (SdNewTicketPage *self)
 {
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->subject_row))));
 }
 
-static char *
-description_text (SdNewTicketPage *self)
+char *
+sd_new_ticket_page_dup_description (SdNewTicketPage *self)
 {
   GtkTextIter start, end;
 
@@ -70,8 +36,8 @@ description_text (SdNewTicketPage *self)
 }
 
 /* The chosen category's id, or NULL while the placeholder is selected. */
-static const char *
-category_id (SdNewTicketPage *self)
+const char *
+sd_new_ticket_page_get_category (SdNewTicketPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->category_dropdown);
 
@@ -82,19 +48,26 @@ category_id (SdNewTicketPage *self)
   return g_ptr_array_index (self->category_ids, selected - 1);
 }
 
-static void
-update_state (SdNewTicketPage *self)
+void
+sd_new_ticket_page_update_state (SdNewTicketPage *self)
 {
-  g_autofree char *subject = subject_text (self);
-  g_autofree char *description = description_text (self);
-  gboolean ready = self->client != NULL && !self->creating;
+  g_autofree char *subject = sd_new_ticket_page_dup_subject (self);
+  g_autofree char *description = sd_new_ticket_page_dup_description (self);
+  gboolean ready = self->client != NULL && self->outbox != NULL && !self->creating;
   gboolean valid;
 
-  valid = ready && category_id (self) != NULL && *subject != '\0' && *description != '\0' &&
-          !sd_drop_area_get_busy (self->drop_area) && !sd_drop_area_get_failed (self->drop_area);
+  /*
+   * Files still uploading, or whose upload failed for now, are the outbox's
+   * to finish; one the server refuses (too large, say) must go first.
+   */
+  valid = ready && sd_new_ticket_page_get_category (self) != NULL && *subject != '\0' &&
+          *description != '\0' && !sd_drop_area_get_busy (self->drop_area) &&
+          !sd_upload_list_has_refused (sd_drop_area_get_uploads (self->drop_area));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-ticket.create", valid);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-ticket.browse", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-ticket.discard-draft",
+                                 !self->creating && !sd_new_ticket_page_is_empty (self));
   gtk_widget_set_sensitive (self->form_box, !self->creating);
   gtk_stack_set_visible_child_name (self->button_stack, self->creating ? "busy" : "label");
 }
@@ -135,32 +108,36 @@ clear_field_errors (SdNewTicketPage *self)
 static void
 category_changed_cb (SdNewTicketPage *self)
 {
+  sd_new_ticket_page_schedule_save (self);
   /* A failure to load the categories is shown here too; it stays until they load. */
-  if (category_id (self) != NULL)
+  if (sd_new_ticket_page_get_category (self) != NULL)
     show_field_error (GTK_WIDGET (self->category_dropdown), self->category_error, NULL);
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 }
 
 static void
 subject_changed_cb (SdNewTicketPage *self)
 {
+  sd_new_ticket_page_schedule_save (self);
   show_field_error (GTK_WIDGET (self->subject_row), self->subject_error, NULL);
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 }
 
 static void
 description_changed_cb (SdNewTicketPage *self)
 {
+  sd_new_ticket_page_schedule_save (self);
   show_field_error (GTK_WIDGET (self->description_view), self->description_error, NULL);
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 }
 
 static void
 uploads_changed_cb (SdNewTicketPage *self)
 {
+  sd_new_ticket_page_schedule_save (self);
   if (!sd_drop_area_get_failed (self->drop_area))
     show_field_error (NULL, self->uploads_error, NULL);
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 }
 
 static void load_categories (SdNewTicketPage *self);
@@ -174,7 +151,10 @@ categories_loaded_cb (GObject      *source,
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *chosen = g_strdup (category_id (self));
+  /* A reload keeps what the user chose; a restored draft chose before the list came. */
+  g_autofree char *chosen = g_strdup (sd_new_ticket_page_get_category (self) != NULL
+                                        ? sd_new_ticket_page_get_category (self)
+                                        : self->draft_category);
   guint selected = 0;
 
   categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
@@ -199,7 +179,6 @@ categories_loaded_cb (GObject      *source,
     {
       SdCategory *category = g_ptr_array_index (categories, i);
 
-      /* A reload keeps what the user chose, as long as it still exists. */
       if (g_strcmp0 (chosen, sd_category_get_id (category)) == 0)
         selected = i + 1;
       g_ptr_array_add (self->category_ids, g_strdup (sd_category_get_id (category)));
@@ -207,12 +186,15 @@ categories_loaded_cb (GObject      *source,
     }
   g_ptr_array_add (names, NULL);
 
+  self->quiet++;
   gtk_string_list_splice (self->category_names, 0,
                           g_list_model_get_n_items (G_LIST_MODEL (self->category_names)),
                           (const char * const *)names->pdata);
   gtk_drop_down_set_selected (self->category_dropdown, selected);
+  self->quiet--;
+  g_clear_pointer (&self->draft_category, g_free);
   show_field_error (GTK_WIDGET (self->category_dropdown), self->category_error, NULL);
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 }
 
 static void
@@ -226,80 +208,75 @@ load_categories (SdNewTicketPage *self)
                                    g_object_ref (self));
 }
 
-static void
-show_error (SdNewTicketPage *self,
-            const GError    *error)
+/* Why the ticket could not be kept on this computer, for a toast. */
+static char *
+storage_error_message (const GError *error)
 {
-  const char *field = NULL;
-  g_autofree char *message = NULL;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    return g_strdup (_("Your ticket could not be saved: the disk is full. Free some space "
+                       "and try again."));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    return g_strdup (_("Your ticket could not be saved: an attached file is gone. Remove it "
+                       "and try again."));
 
-  if (g_error_matches (error, SD_CLIENT_ERROR, SD_CLIENT_ERROR_INVALID_FIELD))
-    field = sd_client_error_get_field (error);
+  return g_strdup (_("Your ticket could not be saved on this computer. Check that your home "
+                     "folder can be written to, and try again."));
+}
 
-  /* The server's own words are English and for developers: each field gets ours. */
-  if (g_strcmp0 (field, "subject") == 0)
+static void
+queued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(SdNewTicketPage) self = user_data;
+  g_autoptr(SdOutboxItem) item = NULL;
+  g_autoptr(GError) error = NULL;
+
+  item = sd_outbox_add_finish (SD_OUTBOX (source), result, &error);
+
+  self->creating = FALSE;
+  sd_new_ticket_page_update_state (self);
+
+  /* Everything the user wrote stays in the form (and its draft), to be created again. */
+  if (item == NULL)
+    {
+      g_autofree char *message = storage_error_message (error);
+
+      g_warning ("Cannot put the ticket in the outbox: %s", error->message);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->create_button));
+      return;
+    }
+
+  /* The outbox has it now, files and all; the draft would only bring it back. */
+  sd_new_ticket_page_discard_draft (self);
+  g_signal_emit (self, signals[QUEUED], 0, item);
+}
+
+/* What the server would refuse is said at once, next to its field. */
+static gboolean
+check_fields (SdNewTicketPage *self,
+              const char      *subject,
+              const char      *description)
+{
+  if (g_utf8_strlen (subject, -1) > SD_NEW_TICKET_MAX_SUBJECT ||
+      strpbrk (subject, "\r\n\t") != NULL)
     {
       show_field_error (GTK_WIDGET (self->subject_row), self->subject_error,
                         _("Enter a subject of at most 200 characters"));
       gtk_widget_grab_focus (GTK_WIDGET (self->subject_row));
+      return FALSE;
     }
-  else if (g_strcmp0 (field, "description") == 0)
+
+  if (g_utf8_strlen (description, -1) > SD_NEW_TICKET_MAX_DESCRIPTION)
     {
       show_field_error (GTK_WIDGET (self->description_view), self->description_error,
                         _("Enter a description of at most 65,536 characters"));
       gtk_widget_grab_focus (GTK_WIDGET (self->description_view));
-    }
-  else if (g_strcmp0 (field, "category") == 0)
-    {
-      show_field_error (GTK_WIDGET (self->category_dropdown), self->category_error,
-                        _("Choose one of the categories"));
-      gtk_widget_grab_focus (GTK_WIDGET (self->category_dropdown));
-      /* The list may have changed on the server since it was loaded. */
-      load_categories (self);
-    }
-  else if (g_strcmp0 (field, "uploads") == 0)
-    {
-      show_field_error (NULL, self->uploads_error,
-                        _("Some files can no longer be attached: remove them and add them again"));
-    }
-  else
-    {
-      if (g_error_matches (error, SD_CLIENT_ERROR, SD_CLIENT_ERROR_CONFLICT))
-        message = g_strdup (_("This ticket may have been created already. Check your tickets "
-                              "before creating it again."));
-      else
-        message = sd_app_error_message (error);
-      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->create_button));
-    }
-}
-
-static void
-created_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SdNewTicketPage) self = user_data;
-  g_autoptr(SdTicket) ticket = NULL;
-  g_autoptr(GError) error = NULL;
-
-  ticket = sd_client_create_ticket_finish (SD_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->creating = FALSE;
-  update_state (self);
-
-  /* Everything the user wrote stays in the form, to be corrected or sent again. */
-  if (ticket == NULL)
-    {
-      g_debug ("Cannot create the ticket: %s", error->message);
-      show_error (self, error);
-      return;
+      return FALSE;
     }
 
-  g_signal_emit (self, signals[CREATED], 0, ticket);
-  sd_new_ticket_page_reset (self);
+  return TRUE;
 }
 
 static void
@@ -308,16 +285,24 @@ create_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   SdNewTicketPage *self = SD_NEW_TICKET_PAGE (widget);
-  g_autofree char *subject = subject_text (self);
-  g_autofree char *description = description_text (self);
-  g_auto(GStrv) tokens = sd_drop_area_dup_tokens (self->drop_area);
-  const char *category = category_id (self);
+  g_autofree char *subject = sd_new_ticket_page_dup_subject (self);
+  g_autofree char *description = sd_new_ticket_page_dup_description (self);
+  g_autoptr(GPtrArray) uploads = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *files = sd_drop_area_get_uploads (self->drop_area);
+  const char *category = sd_new_ticket_page_get_category (self);
 
-  if (self->creating || self->client == NULL || category == NULL || *subject == '\0' ||
-      *description == '\0')
+  if (self->creating || self->outbox == NULL || category == NULL || *subject == '\0' ||
+      *description == '\0' || sd_drop_area_get_busy (self->drop_area) ||
+      sd_upload_list_has_refused (files))
     return;
 
   clear_field_errors (self);
+  if (!check_fields (self, subject, description))
+    return;
+
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (uploads, g_list_model_get_item (files, i));
+
   /*
    * A focused text field made insensitive never hears that it lost the focus
    * (its cursor keeps blinking), so the focus leaves the form first.
@@ -325,12 +310,22 @@ create_action (GtkWidget  *widget,
   if (gtk_widget_get_root (widget) != NULL)
     gtk_root_set_focus (gtk_widget_get_root (widget), NULL);
   self->creating = TRUE;
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
 
-  sd_client_create_ticket_async (self->client, category, subject, description,
-                                 tokens[0] != NULL ? (const char * const *)tokens : NULL,
-                                 self->idempotency_key, self->create_cancellable, created_cb,
-                                 g_object_ref (self));
+  /* Not cancellable: once asked for, the ticket is kept, whatever happens to the page. */
+  sd_outbox_add_ticket_async (self->outbox, category, subject, description, uploads, NULL,
+                              queued_cb, g_object_ref (self));
+}
+
+static void
+discard_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdNewTicketPage *self = SD_NEW_TICKET_PAGE (widget);
+
+  sd_new_ticket_page_discard_draft (self);
+  gtk_widget_activate_action (widget, "win.toast", "s", _("Draft discarded"));
 }
 
 static void
@@ -386,8 +381,10 @@ sd_new_ticket_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->create_cancellable);
+  sd_new_ticket_page_save_now (self);
   g_clear_object (&self->client);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->drafts);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_NEW_TICKET_PAGE);
   /* The template's top box has no id, so disposing the template leaves it. */
@@ -403,9 +400,8 @@ sd_new_ticket_page_finalize (GObject *object)
   SdNewTicketPage *self = (SdNewTicketPage *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->create_cancellable);
   g_clear_pointer (&self->category_ids, g_ptr_array_unref);
-  g_clear_pointer (&self->idempotency_key, g_free);
+  g_clear_pointer (&self->draft_category, g_free);
 
   G_OBJECT_CLASS (sd_new_ticket_page_parent_class)->finalize (object);
 }
@@ -422,11 +418,11 @@ sd_new_ticket_page_class_init (SdNewTicketPageClass *klass)
   widget_class->map = sd_new_ticket_page_map;
 
   /**
-   * SdNewTicketPage::created:
-   * @ticket: the ticket, as the server made it
+   * SdNewTicketPage::queued:
+   * @item: the ticket, safely in the outbox and on its way
    */
-  signals[CREATED] = g_signal_new ("created", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TICKET);
+  signals[QUEUED] = g_signal_new ("queued", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_OUTBOX_ITEM);
 
   g_type_ensure (SD_TYPE_DROP_AREA);
 
@@ -453,6 +449,8 @@ sd_new_ticket_page_class_init (SdNewTicketPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "new-ticket.create", NULL, create_action);
   gtk_widget_class_install_action (widget_class, "new-ticket.browse", NULL, browse_action);
+  gtk_widget_class_install_action (widget_class, "new-ticket.discard-draft", NULL,
+                                   discard_draft_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -465,9 +463,7 @@ sd_new_ticket_page_init (SdNewTicketPage *self)
   const char *placeholder[] = { _("Choose a category"), NULL };
 
   self->cancellable = g_cancellable_new ();
-  self->create_cancellable = g_cancellable_new ();
   self->category_ids = g_ptr_array_new_with_free_func (g_free);
-  self->idempotency_key = sd_client_new_idempotency_key ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -484,7 +480,29 @@ sd_new_ticket_page_init (SdNewTicketPage *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), shortcut);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  update_state (self);
+  sd_new_ticket_page_update_state (self);
+}
+
+void
+sd_new_ticket_page_set_outbox (SdNewTicketPage *self,
+                               SdOutbox        *outbox,
+                               SdDrafts        *drafts)
+{
+  g_return_if_fail (SD_IS_NEW_TICKET_PAGE (self));
+  g_return_if_fail (outbox == NULL || SD_IS_OUTBOX (outbox));
+  g_return_if_fail (drafts == NULL || SD_IS_DRAFTS (drafts));
+
+  /* What was typed for the last account is on its disk before anything else happens. */
+  sd_new_ticket_page_save_now (self);
+  g_set_object (&self->outbox, outbox);
+
+  if (g_set_object (&self->drafts, drafts))
+    {
+      sd_new_ticket_page_reset (self);
+      sd_new_ticket_page_restore_draft (self);
+    }
+
+  sd_new_ticket_page_update_state (self);
 }
 
 void
@@ -497,6 +515,7 @@ sd_new_ticket_page_set_client (SdNewTicketPage *self,
   if (self->client == client)
     return;
 
+  sd_new_ticket_page_save_now (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -518,21 +537,16 @@ sd_new_ticket_page_reset (SdNewTicketPage *self)
 {
   g_return_if_fail (SD_IS_NEW_TICKET_PAGE (self));
 
-  /* A ticket still being created is left to the server; the form no longer waits for it. */
-  g_cancellable_cancel (self->create_cancellable);
-  g_clear_object (&self->create_cancellable);
-  self->create_cancellable = g_cancellable_new ();
-  self->creating = FALSE;
-
-  g_free (self->idempotency_key);
-  self->idempotency_key = sd_client_new_idempotency_key ();
-
+  /* Emptied by the program, not by the user: the draft stays as it is. */
+  self->quiet++;
   gtk_drop_down_set_selected (self->category_dropdown, 0);
   gtk_editable_set_text (GTK_EDITABLE (self->subject_row), "");
   gtk_text_buffer_set_text (self->description_buffer, "", -1);
   sd_drop_area_clear (self->drop_area);
   clear_field_errors (self);
-  update_state (self);
+  self->quiet--;
+  g_clear_handle_id (&self->save_source, g_source_remove);
+  sd_new_ticket_page_update_state (self);
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (self->category_dropdown));

@@ -3,7 +3,9 @@
 #include <adwaita.h>
 
 #include "sd-client.h"
+#include "sd-drafts.h"
 #include "sd-drop-area.h"
+#include "sd-outbox.h"
 
 G_BEGIN_DECLS
 
@@ -13,9 +15,15 @@ G_DECLARE_FINAL_TYPE (SdNewTicketPage, sd_new_ticket_page, SD, NEW_TICKET_PAGE, 
 
 /*
  * The form of a new ticket: category, subject, description, and files
- * (SdDropArea). Emits "created" (SdTicket) once the server has the ticket.
- * "Back" activates the "support.back" action.
+ * (SdDropArea). "Create" puts the ticket in the outbox, which sends it, and
+ * emits "queued" (SdOutboxItem) once it is safely there. What the user types
+ * is kept as a draft and comes back after a restart. "Back" activates the
+ * "support.back" action.
  */
+/* The account's outbox and drafts; NULL for none (signed out). */
+void        sd_new_ticket_page_set_outbox    (SdNewTicketPage *self,
+                                              SdOutbox        *outbox,
+                                              SdDrafts        *drafts);
 void        sd_new_ticket_page_set_client    (SdNewTicketPage *self,
                                               SdClient        *client);
 /* Empties the form, ready for a new ticket, and focuses its first field. */

@@ -2,51 +2,15 @@
 
 #include "config.h"
 
-#include "sd-reply-box.h"
+#include "sd-reply-box-private.h"
 
 #include "sd-app-errors.h"
-#include "sd-upload.h"
+#include "sd-outbox-row.h"
 
 #include <glib/gi18n.h>
 
-/*
- * What the user wrote for one ticket, kept while other tickets are shown so
- * that going back and forth loses nothing.
- */
-typedef struct
-{
-  /* The field's text while another ticket is shown. */
-  char       *text;
-  /* SdUpload, in the order the files were attached. */
-  GListStore *uploads;
-  /* Made once per message, and sent again on every retry of the same message. */
-  char       *idempotency_key;
-  /* The body and upload tokens the key was last sent with. */
-  char       *key_content;
-  gboolean    sending;
-} Draft;
-
-struct _SdReplyBox
-{
-  GtkWidget      parent_instance;
-
-  /* template widgets */
-  GtkWidget     *clamp;
-  GtkFlowBox    *upload_box;
-  GtkTextView   *message_view;
-  GtkTextBuffer *buffer;
-  GtkLabel      *hint_label;
-  GtkSpinner    *send_spinner;
-
-  /* owned */
-  SdClient      *client;
-  SdTicket      *ticket;
-  /* Cancelled when the client changes: sends, uploads, reading the files to attach. */
-  GCancellable  *cancellable;
-  /* ticket id -> Draft */
-  GHashTable    *drafts;
-  gulong         uploads_changed_id;
-};
+/* The service's limit on a message's length (its default). */
+#define SD_REPLY_BOX_MAX_BODY 65536
 
 enum
 {
@@ -60,6 +24,25 @@ G_DEFINE_FINAL_TYPE (SdReplyBox, sd_reply_box, GTK_TYPE_WIDGET)
 
 /* Drafts */
 
+TicketData *
+ticket_data_new (SdReplyBox *self,
+                 gint64      ticket_id)
+{
+  TicketData *data = g_new0 (TicketData, 1);
+
+  data->box = g_object_ref (self);
+  data->ticket_id = ticket_id;
+
+  return data;
+}
+
+void
+ticket_data_free (TicketData *data)
+{
+  g_clear_object (&data->box);
+  g_free (data);
+}
+
 static void
 draft_free (Draft *draft)
 {
@@ -71,20 +54,18 @@ draft_free (Draft *draft)
     }
   g_clear_object (&draft->uploads);
   g_clear_pointer (&draft->text, g_free);
-  g_clear_pointer (&draft->idempotency_key, g_free);
-  g_clear_pointer (&draft->key_content, g_free);
   g_free (draft);
 }
 
-static Draft *
-lookup_draft (SdReplyBox *self,
+Draft *
+sd_reply_box_lookup_draft (SdReplyBox *self,
               gint64      ticket_id)
 {
   return g_hash_table_lookup (self->drafts, &ticket_id);
 }
 
-static Draft *
-current_draft (SdReplyBox *self)
+Draft *
+sd_reply_box_current_draft (SdReplyBox *self)
 {
   gint64 ticket_id;
   Draft *draft;
@@ -93,7 +74,7 @@ current_draft (SdReplyBox *self)
     return NULL;
 
   ticket_id = sd_ticket_get_id (self->ticket);
-  draft = lookup_draft (self, ticket_id);
+  draft = sd_reply_box_lookup_draft (self, ticket_id);
   if (draft == NULL)
     {
       draft = g_new0 (Draft, 1);
@@ -104,15 +85,15 @@ current_draft (SdReplyBox *self)
   return draft;
 }
 
-static void
-toast (SdReplyBox *self,
+void
+sd_reply_box_toast (SdReplyBox *self,
        const char *text)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
 
-static void
-toast_error (SdReplyBox   *self,
+void
+sd_reply_box_toast_error (SdReplyBox   *self,
              const char   *what,
              const GError *error)
 {
@@ -120,11 +101,11 @@ toast_error (SdReplyBox   *self,
   /* Translators: what failed, then why, e.g. "Your message was not sent. <reason>". */
   g_autofree char *text = g_strdup_printf (_("%s %s"), what, message);
 
-  toast (self, text);
+  sd_reply_box_toast (self, text);
 }
 
-static char *
-dup_text (SdReplyBox *self)
+char *
+sd_reply_box_dup_text (SdReplyBox *self)
 {
   GtkTextIter start, end;
 
@@ -132,32 +113,24 @@ dup_text (SdReplyBox *self)
   return gtk_text_buffer_get_text (self->buffer, &start, &end, FALSE);
 }
 
-static gboolean
-uploads_ready (Draft *draft)
+void
+sd_reply_box_update_compose_state (SdReplyBox *self)
 {
-  GListModel *uploads = G_LIST_MODEL (draft->uploads);
-
-  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
-    {
-      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
-
-      if (sd_upload_get_state (upload) != SD_UPLOAD_STATE_DONE)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-update_compose_state (SdReplyBox *self)
-{
-  Draft *draft = current_draft (self);
+  Draft *draft = sd_reply_box_current_draft (self);
   gboolean sending = draft != NULL && draft->sending;
-  g_autofree char *text = dup_text (self);
+  g_autofree char *text = sd_reply_box_dup_text (self);
+  gboolean has_files = draft != NULL &&
+                       g_list_model_get_n_items (G_LIST_MODEL (draft->uploads)) > 0;
+  gboolean has_text = *g_strstrip (text) != '\0';
 
+  /* Files still uploading, or failed for now, are the outbox's to finish; refused ones are not. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.send",
-                                 draft != NULL && self->client != NULL && !sending &&
-                                 *g_strstrip (text) != '\0' && uploads_ready (draft));
+                                 draft != NULL && self->client != NULL && self->outbox != NULL &&
+                                 !sending && has_text &&
+                                 !sd_upload_list_has_refused (G_LIST_MODEL (draft->uploads)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.discard-draft",
+                                 draft != NULL && !sending && (has_text || has_files));
+  gtk_widget_set_visible (self->discard_draft_button, has_text || has_files);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.attach",
                                  draft != NULL && self->client != NULL && !sending);
   gtk_widget_set_sensitive (GTK_WIDGET (self->message_view), draft != NULL && !sending);
@@ -171,318 +144,69 @@ update_compose_state (SdReplyBox *self)
 }
 
 static void
+uploads_changed_cb (SdReplyBox *self)
+{
+  sd_reply_box_schedule_save (self);
+  sd_reply_box_update_compose_state (self);
+}
+
+static void
 buffer_changed_cb (SdReplyBox *self)
 {
-  update_compose_state (self);
-}
-
-/* Attachments */
-
-static void
-update_chip (GtkWidget *chip,
-             GParamSpec *pspec,
-             SdUpload   *upload)
-{
-  GtkWidget *progress = g_object_get_data (G_OBJECT (chip), "progress");
-  GtkWidget *retry = g_object_get_data (G_OBJECT (chip), "retry");
-  SdUploadState state = sd_upload_get_state (upload);
-  const GError *error = sd_upload_get_error (upload);
-  g_autofree char *tooltip = NULL;
-
-  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (progress), sd_upload_get_fraction (upload));
-  gtk_widget_set_visible (progress, state == SD_UPLOAD_STATE_WAITING ||
-                                    state == SD_UPLOAD_STATE_UPLOADING);
-  gtk_widget_set_visible (retry, state == SD_UPLOAD_STATE_FAILED);
-
-  if (state == SD_UPLOAD_STATE_FAILED)
-    {
-      g_autofree char *reason = error != NULL ? sd_app_error_message (error) : NULL;
-
-      gtk_widget_add_css_class (chip, "error");
-      /* Translators: a file that could not be uploaded, then why. */
-      tooltip = g_strdup_printf (_("“%s” was not uploaded. %s"),
-                                 sd_upload_get_filename (upload), reason != NULL ? reason : "");
-    }
-  else
-    gtk_widget_remove_css_class (chip, "error");
-  gtk_widget_set_tooltip_text (chip, tooltip);
-}
-
-static void
-upload_started_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(SdReplyBox) self = user_data;
-  g_autoptr(SdUploadInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  info = sd_upload_start_finish (SD_UPLOAD (source), result, &error);
-  if (info == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_autofree char *what = g_strdup_printf (_("“%s” was not uploaded."),
-                                               sd_upload_get_filename (SD_UPLOAD (source)));
-
-      toast_error (self, what, error);
-    }
-}
-
-static void
-start_upload (SdReplyBox *self,
-              SdUpload   *upload)
-{
-  sd_upload_start_async (upload, self->cancellable, upload_started_cb, g_object_ref (self));
-}
-
-static void
-retry_upload_cb (GtkButton *button,
-                 SdUpload  *upload)
-{
-  GtkWidget *box = gtk_widget_get_ancestor (GTK_WIDGET (button), SD_TYPE_REPLY_BOX);
-
-  if (box != NULL)
-    start_upload (SD_REPLY_BOX (box), upload);
-}
-
-static void
-remove_upload_cb (GtkButton *button,
-                  SdUpload  *upload)
-{
-  GtkWidget *box = gtk_widget_get_ancestor (GTK_WIDGET (button), SD_TYPE_REPLY_BOX);
-  Draft *draft = box != NULL ? current_draft (SD_REPLY_BOX (box)) : NULL;
-  guint position;
-
-  sd_upload_cancel (upload);
-  if (draft != NULL && g_list_store_find (draft->uploads, upload, &position))
-    g_list_store_remove (draft->uploads, position);
-}
-
-static GtkWidget *
-icon_button (const char *icon_name,
-             const char *label)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_add_css_class (button, "circular");
-
-  return button;
-}
-
-/* A small chip per file: its name, a progress bar while it uploads, remove (and retry). */
-static GtkWidget *
-create_upload_chip_cb (gpointer item,
-                       gpointer user_data)
-{
-  SdUpload *upload = item;
-  GtkWidget *chip, *labels, *label, *progress, *retry, *remove;
-
-  chip = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_add_css_class (chip, "card");
-
-  labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
-  gtk_widget_set_hexpand (labels, TRUE);
-  gtk_widget_set_margin_start (labels, 12);
-  gtk_widget_set_margin_end (labels, 6);
-  gtk_widget_set_margin_top (labels, 8);
-  gtk_widget_set_margin_bottom (labels, 8);
-  label = gtk_label_new (sd_upload_get_filename (upload));
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-  gtk_box_append (GTK_BOX (labels), label);
-  progress = gtk_progress_bar_new ();
-  gtk_box_append (GTK_BOX (labels), progress);
-  gtk_box_append (GTK_BOX (chip), labels);
-
-  retry = icon_button ("view-refresh-symbolic", _("Try Again"));
-  g_signal_connect_object (retry, "clicked", G_CALLBACK (retry_upload_cb), upload, 0);
-  gtk_box_append (GTK_BOX (chip), retry);
-  remove = icon_button ("window-close-symbolic", _("Remove"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  sd_upload_get_filename (upload), -1);
-  g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_upload_cb), upload, 0);
-  gtk_widget_set_margin_end (remove, 4);
-  gtk_box_append (GTK_BOX (chip), remove);
-
-  g_object_set_data (G_OBJECT (chip), "progress", progress);
-  g_object_set_data (G_OBJECT (chip), "retry", retry);
-  g_signal_connect_object (upload, "notify", G_CALLBACK (update_chip), chip, G_CONNECT_SWAPPED);
-  update_chip (chip, NULL, upload);
-
-  return chip;
-}
-
-typedef struct
-{
-  SdReplyBox *box;
-  gint64      ticket_id;
-} TicketData;
-
-static TicketData *
-ticket_data_new (SdReplyBox *self,
-                 gint64      ticket_id)
-{
-  TicketData *data = g_new0 (TicketData, 1);
-
-  data->box = g_object_ref (self);
-  data->ticket_id = ticket_id;
-
-  return data;
-}
-
-static void
-ticket_data_free (TicketData *data)
-{
-  g_clear_object (&data->box);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TicketData, ticket_data_free)
-
-static void
-file_info_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(TicketData) data = user_data;
-  SdReplyBox *self = data->box;
-  GFile *file = G_FILE (source);
-  g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(SdUpload) upload = NULL;
-  g_autoptr(GError) error = NULL;
-  Draft *draft;
-
-  info = g_file_query_info_finish (file, result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* The draft is gone when the user signed out meanwhile. */
-  draft = lookup_draft (self, data->ticket_id);
-  if (draft == NULL || self->client == NULL)
-    return;
-
-  if (info == NULL)
-    {
-      g_autofree char *name = g_file_get_basename (file);
-      g_autofree char *text = g_strdup_printf (_("“%s” cannot be read."), name);
-
-      g_debug ("Cannot read a file to attach: %s", error->message);
-      toast (self, text);
-      return;
-    }
-
-  upload = sd_upload_new (self->client, file, g_file_info_get_display_name (info),
-                          g_file_info_get_content_type (info));
-  g_signal_connect_object (upload, "notify::state", G_CALLBACK (update_compose_state), self,
-                           G_CONNECT_SWAPPED);
-  g_list_store_append (draft->uploads, upload);
-  start_upload (self, upload);
-}
-
-static void
-attach_response_cb (GtkNativeDialog *chooser,
-                    int              response,
-                    gpointer         user_data)
-{
-  g_autoptr(TicketData) data = user_data;
-  g_autoptr(GListModel) files = NULL;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-
-          g_file_query_info_async (file,
-                                   G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME ","
-                                   G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
-                                   G_FILE_QUERY_INFO_NONE, G_PRIORITY_DEFAULT,
-                                   data->box->cancellable, file_info_cb,
-                                   ticket_data_new (data->box, data->ticket_id));
-        }
-    }
-
-  g_object_unref (chooser);
-}
-
-static void
-attach_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SdReplyBox *self = SD_REPLY_BOX (widget);
-  GtkFileChooserNative *chooser;
-
-  if (self->ticket == NULL || self->client == NULL)
-    return;
-
-  chooser = gtk_file_chooser_native_new (_("Attach Files"),
-                                         GTK_WINDOW (gtk_widget_get_root (widget)),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Attach"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (attach_response_cb),
-                    ticket_data_new (self, sd_ticket_get_id (self->ticket)));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  sd_reply_box_schedule_save (self);
+  sd_reply_box_update_compose_state (self);
 }
 
 /* Sending */
 
 static void
-message_sent_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+queued_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
 {
   g_autoptr(TicketData) data = user_data;
   SdReplyBox *self = data->box;
-  g_autoptr(SdMessage) message = NULL;
+  g_autoptr(SdOutboxItem) item = NULL;
   g_autoptr(GError) error = NULL;
   gboolean shown;
   Draft *draft;
 
-  message = sd_client_post_message_finish (SD_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  item = sd_outbox_add_finish (SD_OUTBOX (source), result, &error);
 
-  draft = lookup_draft (self, data->ticket_id);
+  draft = sd_reply_box_lookup_draft (self, data->ticket_id);
   if (draft == NULL)
     return;
 
   draft->sending = FALSE;
   shown = self->ticket != NULL && sd_ticket_get_id (self->ticket) == data->ticket_id;
 
-  if (message == NULL)
+  if (item == NULL)
     {
-      /* The text stays in the field (or the draft), to be sent again with the same key. */
-      toast_error (self, _("Your message was not sent."), error);
-      update_compose_state (self);
+      /* The text stays in the field (and its draft), to be sent again. */
+      g_warning ("Cannot put a message in the outbox: %s", error->message);
+      sd_reply_box_toast (self, _("Your message could not be saved on this computer. Check "
+                                  "that your home folder can be written to, and try again."));
+      sd_reply_box_update_compose_state (self);
       /* The field lost the focus while it was insensitive. */
       if (shown)
         gtk_widget_grab_focus (GTK_WIDGET (self->message_view));
       return;
     }
 
-  g_clear_pointer (&draft->idempotency_key, g_free);
-  g_clear_pointer (&draft->key_content, g_free);
+  /* The outbox has the message and copies of its files: the draft has done its work. */
   g_clear_pointer (&draft->text, g_free);
   g_list_store_remove_all (draft->uploads);
+  sd_reply_box_forget_draft (self, data->ticket_id);
 
   if (shown)
     {
+      self->quiet++;
       gtk_text_buffer_set_text (self->buffer, "", -1);
-      g_signal_emit (self, signals[SENT], 0, message);
+      self->quiet--;
       gtk_widget_grab_focus (GTK_WIDGET (self->message_view));
     }
 
-  update_compose_state (self);
+  sd_reply_box_update_compose_state (self);
 }
 
 static void
@@ -491,53 +215,125 @@ send_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   SdReplyBox *self = SD_REPLY_BOX (widget);
-  Draft *draft = current_draft (self);
-  g_autofree char *body = dup_text (self);
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
-  g_autoptr(GString) content = NULL;
-  GListModel *uploads;
+  Draft *draft = sd_reply_box_current_draft (self);
+  g_autofree char *body = sd_reply_box_dup_text (self);
+  g_autoptr(GPtrArray) uploads = g_ptr_array_new_with_free_func (g_object_unref);
+  GListModel *files;
 
   /* Ctrl+Enter reaches here whatever the state; the action's enabled state says when. */
-  if (!gtk_widget_is_sensitive (widget) || draft == NULL || self->client == NULL ||
-      draft->sending || !uploads_ready (draft))
+  if (!gtk_widget_is_sensitive (widget) || draft == NULL || self->outbox == NULL ||
+      draft->sending || sd_upload_list_has_refused (G_LIST_MODEL (draft->uploads)))
     return;
 
-  content = g_string_new (body);
-  g_strstrip (content->str);
-  if (content->str[0] == '\0')
+  g_strstrip (body);
+  if (body[0] == '\0')
     return;
-  g_string_assign (content, body);
 
-  uploads = G_LIST_MODEL (draft->uploads);
-  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
+  if (g_utf8_strlen (body, -1) > SD_REPLY_BOX_MAX_BODY)
     {
-      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
-      const char *token = sd_upload_info_get_token (sd_upload_get_info (upload));
-
-      g_ptr_array_add (tokens, (gpointer)token);
-      g_string_append_printf (content, "\n%s", token);
-    }
-  g_ptr_array_add (tokens, NULL);
-
-  /*
-   * The same message sent again keeps its key, so that a reply whose answer
-   * was lost is not posted twice. An edited message is another request: a
-   * new key keeps the server from refusing it as a conflict.
-   */
-  if (draft->idempotency_key == NULL || g_strcmp0 (draft->key_content, content->str) != 0)
-    {
-      g_free (draft->idempotency_key);
-      g_free (draft->key_content);
-      draft->idempotency_key = sd_client_new_idempotency_key ();
-      draft->key_content = g_string_free (g_steal_pointer (&content), FALSE);
+      sd_reply_box_toast (self, _("A message can be at most 65,536 characters long. Please "
+                                  "shorten it, or send it in parts."));
+      return;
     }
 
+  files = G_LIST_MODEL (draft->uploads);
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+    g_ptr_array_add (uploads, g_list_model_get_item (files, i));
+
+  /* What is typed is on disk before anything else happens. */
+  sd_reply_box_save_now (self);
   draft->sending = TRUE;
-  update_compose_state (self);
-  sd_client_post_message_async (self->client, sd_ticket_get_id (self->ticket), body,
-                                tokens->len > 1 ? (const char * const *)tokens->pdata : NULL,
-                                draft->idempotency_key, self->cancellable, message_sent_cb,
-                                ticket_data_new (self, sd_ticket_get_id (self->ticket)));
+  sd_reply_box_update_compose_state (self);
+  /* Not cancellable: once asked for, the message is kept, whatever happens to the box. */
+  sd_outbox_add_message_async (self->outbox, sd_ticket_get_id (self->ticket), body, uploads,
+                               NULL, queued_cb,
+                               ticket_data_new (self, sd_ticket_get_id (self->ticket)));
+}
+
+static void
+discard_draft_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdReplyBox *self = SD_REPLY_BOX (widget);
+  Draft *draft = sd_reply_box_current_draft (self);
+
+  if (draft == NULL || draft->sending)
+    return;
+
+  g_list_store_remove_all (draft->uploads);
+  self->quiet++;
+  gtk_text_buffer_set_text (self->buffer, "", -1);
+  self->quiet--;
+  sd_reply_box_forget_draft (self, sd_ticket_get_id (self->ticket));
+  sd_reply_box_update_compose_state (self);
+  sd_reply_box_toast (self, _("Draft discarded"));
+}
+
+/* The outbox sent a message: the shown ticket's conversation gets it. */
+static void
+item_sent_cb (SdReplyBox   *self,
+              SdOutboxItem *item,
+              GObject      *created)
+{
+  if (SD_IS_MESSAGE (created) && self->ticket != NULL &&
+      sd_message_get_ticket_id (SD_MESSAGE (created)) == sd_ticket_get_id (self->ticket))
+    g_signal_emit (self, signals[SENT], 0, created);
+}
+
+static gboolean
+is_message_of_shown_ticket (gpointer item,
+                            gpointer user_data)
+{
+  SdReplyBox *self = user_data;
+
+  return self->ticket != NULL &&
+         sd_outbox_item_get_kind (item) == SD_OUTBOX_ITEM_KIND_MESSAGE &&
+         sd_outbox_item_get_ticket_id (item) == sd_ticket_get_id (self->ticket);
+}
+
+static GtkWidget *
+create_pending_row_cb (gpointer item,
+                       gpointer user_data)
+{
+  SdReplyBox *self = user_data;
+
+  return sd_outbox_row_new (self->outbox, item);
+}
+
+static void
+update_pending_list (SdReplyBox *self)
+{
+  GListModel *model = g_object_get_data (G_OBJECT (self->pending_list), "sd-model");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_list),
+                          model != NULL && g_list_model_get_n_items (model) > 0);
+}
+
+/* Unsent messages of the shown ticket, above the field, where they will appear once sent. */
+static void
+bind_pending_list (SdReplyBox *self)
+{
+  g_autoptr(GtkFilterListModel) pending = NULL;
+  GtkCustomFilter *filter;
+
+  gtk_list_box_bind_model (self->pending_list, NULL, NULL, NULL, NULL);
+  g_object_set_data (G_OBJECT (self->pending_list), "sd-model", NULL);
+
+  if (self->outbox != NULL && self->ticket != NULL)
+    {
+      filter = gtk_custom_filter_new (is_message_of_shown_ticket, self, NULL);
+      pending = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->outbox)),
+                                           GTK_FILTER (filter));
+      gtk_list_box_bind_model (self->pending_list, G_LIST_MODEL (pending),
+                               create_pending_row_cb, self, NULL);
+      g_object_set_data_full (G_OBJECT (self->pending_list), "sd-model", g_object_ref (pending),
+                              g_object_unref);
+      g_signal_connect_object (pending, "items-changed", G_CALLBACK (update_pending_list), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  update_pending_list (self);
 }
 
 /*
@@ -578,8 +374,13 @@ sd_reply_box_dispose (GObject *object)
   SdReplyBox *self = (SdReplyBox *)object;
 
   g_cancellable_cancel (self->cancellable);
+  sd_reply_box_save_now (self);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_clear_object (&self->ticket);
   g_clear_object (&self->client);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->disk_drafts);
   g_hash_table_remove_all (self->drafts);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_REPLY_BOX);
@@ -615,6 +416,8 @@ sd_reply_box_class_init (SdReplyBoxClass *klass)
                                                "/com/example/SupportDesk/sd-reply-box.ui");
   /* Bound so that disposing the template also takes the top widget. */
   gtk_widget_class_bind_template_child (widget_class, SdReplyBox, clamp);
+  gtk_widget_class_bind_template_child (widget_class, SdReplyBox, pending_list);
+  gtk_widget_class_bind_template_child (widget_class, SdReplyBox, discard_draft_button);
   gtk_widget_class_bind_template_child (widget_class, SdReplyBox, upload_box);
   gtk_widget_class_bind_template_child (widget_class, SdReplyBox, message_view);
   gtk_widget_class_bind_template_child (widget_class, SdReplyBox, buffer);
@@ -623,7 +426,10 @@ sd_reply_box_class_init (SdReplyBoxClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, buffer_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, send_action);
-  gtk_widget_class_install_action (widget_class, "ticket.attach", NULL, attach_action);
+  gtk_widget_class_install_action (widget_class, "ticket.attach", NULL,
+                                   sd_reply_box_attach_action);
+  gtk_widget_class_install_action (widget_class, "ticket.discard-draft", NULL,
+                                   discard_draft_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -638,25 +444,29 @@ sd_reply_box_init (SdReplyBox *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   add_send_shortcut (self);
-  update_compose_state (self);
+  sd_reply_box_update_compose_state (self);
 }
 
 /* Keeps what is written for the ticket shown until now in its draft, and shows none. */
 static void
 leave_ticket (SdReplyBox *self)
 {
-  Draft *draft = current_draft (self);
+  Draft *draft = sd_reply_box_current_draft (self);
 
+  sd_reply_box_save_now (self);
   if (draft != NULL)
     {
       g_free (draft->text);
-      draft->text = dup_text (self);
+      draft->text = sd_reply_box_dup_text (self);
       g_clear_signal_handler (&self->uploads_changed_id, draft->uploads);
     }
 
   g_clear_object (&self->ticket);
   gtk_flow_box_bind_model (self->upload_box, NULL, NULL, NULL, NULL);
+  self->quiet++;
   gtk_text_buffer_set_text (self->buffer, "", -1);
+  self->quiet--;
+  bind_pending_list (self);
 }
 
 void
@@ -669,7 +479,7 @@ sd_reply_box_set_client (SdReplyBox *self,
   if (self->client == client)
     return;
 
-  /* Another session may be another user: nothing of the last one is kept. */
+  /* Another session may be another user: nothing of the last one is kept here (it is on disk). */
   leave_ticket (self);
   g_hash_table_remove_all (self->drafts);
   g_cancellable_cancel (self->cancellable);
@@ -677,7 +487,44 @@ sd_reply_box_set_client (SdReplyBox *self,
   self->cancellable = g_cancellable_new ();
   g_set_object (&self->client, client);
 
-  update_compose_state (self);
+  sd_reply_box_update_compose_state (self);
+}
+
+void
+sd_reply_box_set_outbox (SdReplyBox *self,
+                         SdOutbox   *outbox,
+                         SdDrafts   *drafts)
+{
+  g_return_if_fail (SD_IS_REPLY_BOX (self));
+  g_return_if_fail (outbox == NULL || SD_IS_OUTBOX (outbox));
+  g_return_if_fail (drafts == NULL || SD_IS_DRAFTS (drafts));
+
+  sd_reply_box_save_now (self);
+
+  if (self->outbox != outbox)
+    {
+      if (self->outbox != NULL)
+        g_signal_handlers_disconnect_by_data (self->outbox, self);
+      g_set_object (&self->outbox, outbox);
+      if (outbox != NULL)
+        g_signal_connect_object (outbox, "item-sent", G_CALLBACK (item_sent_cb), self,
+                                 G_CONNECT_SWAPPED);
+      bind_pending_list (self);
+    }
+
+  if (g_set_object (&self->disk_drafts, drafts))
+    {
+      /* The drafts in memory were another account's, or none: those on disk count now. */
+      GHashTableIter iter;
+      Draft *draft;
+
+      g_hash_table_iter_init (&iter, self->drafts);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&draft))
+        draft->restored = FALSE;
+      sd_reply_box_restore_draft (self);
+    }
+
+  sd_reply_box_update_compose_state (self);
 }
 
 void
@@ -697,19 +544,23 @@ sd_reply_box_set_ticket (SdReplyBox *self,
 
   if (ticket == NULL)
     {
-      update_compose_state (self);
+      sd_reply_box_update_compose_state (self);
       return;
     }
 
-  draft = current_draft (self);
+  draft = sd_reply_box_current_draft (self);
+  self->quiet++;
   gtk_text_buffer_set_text (self->buffer, draft->text != NULL ? draft->text : "", -1);
+  self->quiet--;
   g_clear_pointer (&draft->text, g_free);
   gtk_flow_box_bind_model (self->upload_box, G_LIST_MODEL (draft->uploads),
-                           create_upload_chip_cb, self, NULL);
+                           sd_reply_box_create_upload_chip, self, NULL);
   self->uploads_changed_id = g_signal_connect_object (draft->uploads, "items-changed",
-                                                      G_CALLBACK (update_compose_state), self,
+                                                      G_CALLBACK (uploads_changed_cb), self,
                                                       G_CONNECT_SWAPPED);
-  update_compose_state (self);
+  bind_pending_list (self);
+  sd_reply_box_update_compose_state (self);
+  sd_reply_box_restore_draft (self);
 }
 
 void
@@ -722,8 +573,8 @@ sd_reply_box_insert_quote (SdReplyBox *self,
   g_return_if_fail (SD_IS_REPLY_BOX (self));
   g_return_if_fail (quote != NULL);
 
-  /* While a message is on its way the field is not the user's to change. */
-  draft = current_draft (self);
+  /* While a message is written to the outbox the field is not the user's to change. */
+  draft = sd_reply_box_current_draft (self);
   if (draft == NULL || draft->sending)
     return;
 

@@ -5,6 +5,7 @@
 #include "sd-sign-in-page.h"
 
 #include "sd-app-errors.h"
+#include "sd-application.h"
 
 #include <glib/gi18n.h>
 
@@ -132,6 +133,33 @@ signed_in_cb (GObject      *source,
   g_signal_emit (self, signals[SIGNED_IN], 0, client);
 }
 
+/* A client that trusts what the app is set to trust, or NULL with the reason shown. */
+static SdClient *
+new_client (SdSignInPage *self,
+            const char   *server)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root))
+                                             : NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  SdClient *client;
+
+  /* A page on its own, outside the app, has no CA file to trust. */
+  if (!SD_IS_APPLICATION (app))
+    return sd_client_new (server);
+
+  client = sd_application_new_client (SD_APPLICATION (app), server, &error);
+  if (client != NULL)
+    return client;
+
+  g_message ("%s", error->message);
+  message = sd_app_error_message (error);
+  sd_sign_in_page_set_message (self, message);
+
+  return NULL;
+}
+
 static void
 sign_in_action (GtkWidget  *widget,
                 const char *action_name,
@@ -144,7 +172,9 @@ sign_in_action (GtkWidget  *widget,
   if (self->pending != NULL)
     return;
 
-  self->pending = sd_client_new (server);
+  if ((self->pending = new_client (self, server)) == NULL)
+    return;
+
   sd_client_sign_in_async (self->pending, email,
                            gtk_editable_get_text (GTK_EDITABLE (self->password_row)),
                            self->cancellable, signed_in_cb, g_object_ref (self));

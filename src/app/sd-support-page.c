@@ -6,6 +6,7 @@
 
 #include "sd-app-errors.h"
 #include "sd-new-ticket-page.h"
+#include "sd-outbox-row.h"
 #include "sd-ticket-list.h"
 #include "sd-ticket-page.h"
 #include "sd-ticket-row.h"
@@ -27,11 +28,15 @@ struct _SdSupportPage
   GtkStack        *list_stack;
   GtkListView     *list_view;
   AdwStatusPage   *error_page;
+  GtkListBox      *outbox_list;
   SdNewTicketPage *new_ticket_page;
   SdTicketPage    *ticket_page;
 
   /* owned */
   SdClient        *client;
+  SdOutbox        *outbox;
+  /* The ticket just created from the form: opened once sent, if the list is still shown. */
+  SdOutboxItem    *awaited;
   SdTicketList    *tickets;
   GCancellable    *cancellable;
   /* The categories' ids, in the drop-down's order after "All categories". */
@@ -149,13 +154,69 @@ ticket_activated_cb (SdSupportPage *self,
 }
 
 static void
-ticket_created_cb (SdSupportPage   *self,
-                   SdTicket        *ticket,
-                   SdNewTicketPage *page)
+ticket_queued_cb (SdSupportPage   *self,
+                  SdOutboxItem    *item,
+                  SdNewTicketPage *page)
 {
-  sd_support_page_open_ticket (self, ticket);
+  /* Back to the list, where the ticket shows at the top until the server has it. */
+  g_set_object (&self->awaited, item);
+  gtk_stack_set_visible_child_name (self->stack, "list");
+  gtk_widget_grab_focus (GTK_WIDGET (self->outbox_list));
+}
+
+static void
+item_sent_cb (SdSupportPage *self,
+              SdOutboxItem  *item,
+              GObject       *created)
+{
+  g_autofree char *text = NULL;
+
+  if (!SD_IS_TICKET (created))
+    return;
+
   if (self->tickets != NULL)
     sd_ticket_list_reload (self->tickets);
+
+  /* Just created and still looked for: it opens, as if it had never been away. */
+  if (item == self->awaited)
+    {
+      g_clear_object (&self->awaited);
+      if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"))
+        {
+          sd_support_page_open_ticket (self, SD_TICKET (created));
+          return;
+        }
+    }
+
+  /* Translators: %s is the ticket's subject. */
+  text = g_strdup_printf (_("Ticket “%s” was sent to support"),
+                          sd_ticket_get_subject (SD_TICKET (created)));
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+}
+
+static gboolean
+is_ticket (gpointer item,
+           gpointer user_data)
+{
+  return sd_outbox_item_get_kind (item) == SD_OUTBOX_ITEM_KIND_TICKET;
+}
+
+static GtkWidget *
+create_outbox_row_cb (gpointer item,
+                      gpointer user_data)
+{
+  SdSupportPage *self = user_data;
+
+  return sd_outbox_row_new (self->outbox, item);
+}
+
+static void
+update_outbox_list (SdSupportPage *self)
+{
+  GListModel *model = g_object_get_data (G_OBJECT (self->outbox_list), "sd-model");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->outbox_list),
+                          model != NULL && g_list_model_get_n_items (model) > 0);
 }
 
 static void
@@ -288,6 +349,10 @@ sd_support_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->tickets);
   g_clear_object (&self->client);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->awaited);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SUPPORT_PAGE);
 
@@ -328,11 +393,12 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, new_ticket_page);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, ticket_page);
   gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, ticket_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, ticket_created_cb);
+  gtk_widget_class_bind_template_callback (widget_class, ticket_queued_cb);
 
   gtk_widget_class_install_action (widget_class, "support.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "support.reload", NULL, reload_action);
@@ -410,6 +476,48 @@ sd_support_page_set_client (SdSupportPage *self,
 
   sd_client_list_categories_async (client, self->cancellable, categories_loaded_cb,
                                    g_object_ref (self));
+}
+
+void
+sd_support_page_set_outbox (SdSupportPage *self,
+                            SdOutbox      *outbox,
+                            SdDrafts      *drafts)
+{
+  g_autoptr(GtkFilterListModel) tickets = NULL;
+
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  g_return_if_fail (outbox == NULL || SD_IS_OUTBOX (outbox));
+
+  sd_new_ticket_page_set_outbox (self->new_ticket_page, outbox, drafts);
+  sd_ticket_page_set_outbox (self->ticket_page, outbox, drafts);
+
+  if (self->outbox == outbox)
+    return;
+
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_set_object (&self->outbox, outbox);
+  g_clear_object (&self->awaited);
+  gtk_list_box_bind_model (self->outbox_list, NULL, NULL, NULL, NULL);
+  g_object_set_data (G_OBJECT (self->outbox_list), "sd-model", NULL);
+
+  if (outbox != NULL)
+    {
+      /* Unsent tickets head the list, where they will be once sent. */
+      tickets = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (outbox)),
+                                           GTK_FILTER (gtk_custom_filter_new (is_ticket, NULL,
+                                                                              NULL)));
+      gtk_list_box_bind_model (self->outbox_list, G_LIST_MODEL (tickets), create_outbox_row_cb,
+                               self, NULL);
+      g_object_set_data_full (G_OBJECT (self->outbox_list), "sd-model", g_object_ref (tickets),
+                              g_object_unref);
+      g_signal_connect_object (tickets, "items-changed", G_CALLBACK (update_outbox_list), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (outbox, "item-sent", G_CALLBACK (item_sent_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+
+  update_outbox_list (self);
 }
 
 void

@@ -3,6 +3,8 @@
 #include <adwaita.h>
 
 #include "sd-client.h"
+#include "sd-drafts.h"
+#include "sd-outbox.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +18,10 @@ G_DECLARE_FINAL_TYPE (SdSupportPage, sd_support_page, SD, SUPPORT_PAGE, GtkWidge
  */
 void      sd_support_page_set_client    (SdSupportPage *self,
                                          SdClient      *client);
+/* The account's outbox and drafts, for its pages; NULL when signed out. */
+void      sd_support_page_set_outbox    (SdSupportPage *self,
+                                         SdOutbox      *outbox,
+                                         SdDrafts      *drafts);
 void      sd_support_page_new_ticket    (SdSupportPage *self);
 void      sd_support_page_focus_search  (SdSupportPage *self);
 void      sd_support_page_open_ticket   (SdSupportPage *self,

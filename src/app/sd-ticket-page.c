@@ -722,6 +722,16 @@ sd_ticket_page_set_client (SdTicketPage *self,
 }
 
 void
+sd_ticket_page_set_outbox (SdTicketPage *self,
+                           SdOutbox     *outbox,
+                           SdDrafts     *drafts)
+{
+  g_return_if_fail (SD_IS_TICKET_PAGE (self));
+
+  sd_reply_box_set_outbox (self->reply_box, outbox, drafts);
+}
+
+void
 sd_ticket_page_set_ticket (SdTicketPage *self,
                            SdTicket     *ticket)
 {

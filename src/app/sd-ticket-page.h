@@ -3,6 +3,8 @@
 #include <adwaita.h>
 
 #include "sd-client.h"
+#include "sd-drafts.h"
+#include "sd-outbox.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +20,10 @@ G_DECLARE_FINAL_TYPE (SdTicketPage, sd_ticket_page, SD, TICKET_PAGE, GtkWidget)
  */
 void      sd_ticket_page_set_client (SdTicketPage *self,
                                      SdClient     *client);
+/* The account's outbox and drafts, for the reply box; NULL when signed out. */
+void      sd_ticket_page_set_outbox (SdTicketPage *self,
+                                     SdOutbox     *outbox,
+                                     SdDrafts     *drafts);
 void      sd_ticket_page_set_ticket (SdTicketPage *self,
                                      SdTicket     *ticket);
 SdTicket *sd_ticket_page_get_ticket (SdTicketPage *self);

@@ -4,7 +4,10 @@
 
 #include "sd-window.h"
 
+#include "sd-app-errors.h"
 #include "sd-credentials.h"
+#include "sd-drafts.h"
+#include "sd-outbox.h"
 #include "sd-pin-page.h"
 #include "sd-sign-in-page.h"
 #include "sd-support-page.h"
@@ -22,10 +25,16 @@ struct _SdWindow
   AdwViewStack         *view_stack;
   SdSupportPage        *support_page;
   SdPinPage            *pin_page;
+  GtkRevealer          *offline_revealer;
 
   /* owned */
   SdClient             *client;
+  /* The signed-in account's unsent work and drafts; kept while it signs in again. */
+  SdOutbox             *outbox;
+  SdDrafts             *drafts;
   GCancellable         *cancellable;
+  /* Cancelled by the next look at the network. */
+  GCancellable         *reach_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -36,14 +45,140 @@ get_application (SdWindow *self)
   return SD_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
+static void show_sign_in (SdWindow   *self,
+                          const char *message);
+
+static void
+outbox_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing is lost by this: the items stay on disk for the next start. */
+  if (!sd_outbox_load_finish (SD_OUTBOX (source), result, &error))
+    {
+      g_warning ("Cannot read the outbox: %s", error->message);
+      sd_window_add_toast (self, _("Unsent tickets and messages from earlier could not be "
+                                   "read. They are kept, and tried again next time."));
+    }
+}
+
+/* The server no longer takes the token: sign in again, keeping the outbox and drafts. */
+static void
+session_ended_cb (SdWindow *self)
+{
+  SdApplication *app = get_application (self);
+
+  if (self->client != NULL)
+    sd_credentials_clear_token_async (sd_client_get_base_url (self->client), NULL, NULL, NULL,
+                                      NULL);
+  if (app != NULL)
+    show_sign_in (self, _("Your session has ended. Sign in again to send what you wrote; "
+                          "nothing is lost."));
+}
+
+/* Any call of the current session was refused for its token. */
+static void
+client_session_ended_cb (SdWindow *self,
+                         SdClient *client)
+{
+  if (client == self->client)
+    session_ended_cb (self);
+}
+
+static void
+reach_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean online;
+
+  online = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_revealer_set_reveal_child (self->offline_revealer, !online);
+  if (self->outbox != NULL)
+    sd_outbox_set_online (self->outbox, online);
+
+  /* Back online: what the pages show may be out of date. */
+  if (online && self->client != NULL)
+    sd_support_page_refresh (self->support_page);
+}
+
+/*
+ * Whether the service's host can be reached at all, asked again at every
+ * change of the network. A server on this machine is always reachable.
+ */
+static void
+check_network (SdWindow *self)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  g_autoptr(GSocketConnectable) address = NULL;
+
+  if (self->client == NULL)
+    return;
+
+  g_cancellable_cancel (self->reach_cancellable);
+  g_clear_object (&self->reach_cancellable);
+
+  address = g_network_address_parse_uri (sd_client_get_base_url (self->client), 443, NULL);
+  if (address == NULL)
+    return;
+
+  self->reach_cancellable = g_cancellable_new ();
+  g_network_monitor_can_reach_async (monitor, address, self->reach_cancellable, reach_cb,
+                                     g_object_ref (self));
+}
+
+/* The outbox and drafts of @client's account: those kept from before, or the account's own. */
+static void
+use_account (SdWindow *self,
+             SdClient *client)
+{
+  const char *server = sd_client_get_base_url (client);
+  const char *email = sd_user_get_email (sd_client_get_user (client));
+  g_autoptr(GFile) outbox_dir = sd_outbox_dup_default_dir (server, email);
+  g_autoptr(GFile) drafts_dir = sd_drafts_dup_default_dir (server, email);
+
+  if (self->outbox == NULL || !g_file_equal (sd_outbox_get_directory (self->outbox), outbox_dir))
+    {
+      if (self->outbox != NULL)
+        {
+          g_signal_handlers_disconnect_by_data (self->outbox, self);
+          sd_outbox_set_client (self->outbox, NULL);
+        }
+      g_clear_object (&self->outbox);
+      g_clear_object (&self->drafts);
+
+      self->outbox = sd_outbox_new (outbox_dir);
+      self->drafts = sd_drafts_new (drafts_dir);
+      g_signal_connect_object (self->outbox, "session-ended", G_CALLBACK (session_ended_cb),
+                               self, G_CONNECT_SWAPPED);
+      sd_outbox_load_async (self->outbox, self->cancellable, outbox_loaded_cb,
+                            g_object_ref (self));
+    }
+
+  sd_outbox_set_client (self->outbox, client);
+}
+
 static void
 show_signed_in (SdWindow *self,
                 SdClient *client)
 {
   g_set_object (&self->client, client);
+  g_signal_connect_object (client, "session-ended", G_CALLBACK (client_session_ended_cb), self,
+                           G_CONNECT_SWAPPED);
+  use_account (self, client);
 
   sd_support_page_set_client (self->support_page, client);
+  sd_support_page_set_outbox (self->support_page, self->outbox, self->drafts);
   sd_pin_page_set_client (self->pin_page, client);
+  check_network (self);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "support");
   gtk_stack_set_visible_child_name (self->session_stack, "signed-in");
@@ -57,9 +192,17 @@ show_sign_in (SdWindow   *self,
   g_autofree char *email = g_settings_get_string (sd_application_get_settings (app),
                                                   "last-email");
 
+  /*
+   * The pages let go of the account (what is typed is on disk by then);
+   * the outbox stays, without a client, for when the same account is back.
+   */
   g_clear_object (&self->client);
+  sd_support_page_set_outbox (self->support_page, NULL, NULL);
   sd_support_page_set_client (self->support_page, NULL);
   sd_pin_page_set_client (self->pin_page, NULL);
+  if (self->outbox != NULL)
+    sd_outbox_set_client (self->outbox, NULL);
+  gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
 
   sd_sign_in_page_reset (self->sign_in_page);
   sd_sign_in_page_set_server (self->sign_in_page, sd_application_get_server_url (app));
@@ -162,7 +305,17 @@ token_found_cb (GObject      *source,
       return;
     }
 
-  client = sd_client_new (sd_application_get_server_url (get_application (self)));
+  g_clear_error (&error);
+  client = sd_application_new_client (get_application (self),
+                                      sd_application_get_server_url (get_application (self)),
+                                      &error);
+  if (client == NULL)
+    {
+      g_autofree char *message = sd_app_error_message (error);
+
+      show_sign_in (self, message);
+      return;
+    }
   sd_client_set_token (client, token);
   sd_client_get_session_async (client, self->cancellable, session_checked_cb,
                                g_object_ref (self));
@@ -344,7 +497,12 @@ sd_window_dispose (GObject *object)
   SdWindow *self = (SdWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->reach_cancellable);
   g_clear_object (&self->client);
+  if (self->outbox != NULL)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
+  g_clear_object (&self->drafts);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
 
@@ -357,6 +515,7 @@ sd_window_finalize (GObject *object)
   SdWindow *self = (SdWindow *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->reach_cancellable);
 
   G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
 }
@@ -386,6 +545,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, pin_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, offline_revealer);
   gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
@@ -405,6 +565,8 @@ sd_window_init (SdWindow *self)
 
   g_signal_connect_object (self, "notify::is-active",
                            G_CALLBACK (is_active_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (check_network), self, G_CONNECT_SWAPPED);
 }
 
 SdWindow *
@@ -415,6 +577,14 @@ sd_window_new (SdApplication *application)
   start (self);
 
   return self;
+}
+
+SdOutbox *
+sd_window_get_outbox (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->outbox;
 }
 
 SdClient *

@@ -57,6 +57,9 @@ GError      *sd_client_error_new_invalid        (guint                 status,
 SoupSession *sd_client_get_session              (SdClient             *self);
 void         sd_client_set_user                 (SdClient             *self,
                                                  SdUser               *user);
+/* Emits "session-ended" when @msg, sent with the token, was answered 401. */
+void         sd_client_check_session            (SdClient             *self,
+                                                 SoupMessage          *msg);
 /* A request to @path (from the server's root, with its query), with the token if there is one. */
 SoupMessage *sd_client_new_message              (SdClient             *self,
                                                  const char           *method,

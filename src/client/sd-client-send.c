@@ -178,6 +178,7 @@ error_body_cb (GObject      *source,
 
   /* Without its body, the status alone still says what went wrong. */
   g_task_return_error (task, sd_client_error_new_from_answer (msg, body));
+  sd_client_check_session (g_task_get_source_object (task), msg);
 }
 
 static void

@@ -45,6 +45,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SESSION_ENDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* The token is a secret: no copy is left behind in freed memory. */
 static void
 clear_secret (char **secret)
@@ -195,6 +202,27 @@ sd_client_class_init (SdClientClass *klass)
                           G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SdClient::session-ended:
+   *
+   * A request made with the token was answered 401: the session expired or
+   * was revoked, and every further call will fail the same way.
+   */
+  signals[SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
+                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                         G_TYPE_NONE, 0);
+}
+
+void
+sd_client_check_session (SdClient    *self,
+                         SoupMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+
+  if (soup_message_get_status (msg) == SOUP_STATUS_UNAUTHORIZED &&
+      soup_message_headers_get_one (headers, "Authorization") != NULL)
+    g_signal_emit (self, signals[SESSION_ENDED], 0);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "sd-attachment.h"
 #include "sd-category.h"
 #include "sd-invitation.h"
+#include "sd-limits.h"
 #include "sd-message.h"
 #include "sd-pin-status.h"
 #include "sd-ticket.h"
@@ -91,6 +92,8 @@ G_DECLARE_FINAL_TYPE (SdClient, sd_client, SD, CLIENT, GObject)
  * The one way to the service: one SoupSession with a user agent and
  * timeouts, the base URL ("https://support.example.com"), and the session
  * token once there is one. Every call is asynchronous and cancellable.
+ * "session-ended" is emitted when the server answers a call made with the
+ * token 401: the session expired or was revoked.
  */
 SdClient     *sd_client_new                      (const char           *base_url);
 const char   *sd_client_get_base_url             (SdClient             *self);
@@ -106,6 +109,20 @@ gboolean      sd_client_set_ca_file              (SdClient             *self,
 
 /* A fresh key for one item the user creates; send it again on every retry. */
 char         *sd_client_new_idempotency_key      (void);
+
+/*
+ * GET /limits, which needs no sign-in. The client keeps the last limits it
+ * got, so that sizes can be checked without asking again.
+ */
+void          sd_client_get_limits_async         (SdClient             *self,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+SdLimits     *sd_client_get_limits_finish        (SdClient             *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+/* The largest upload the server accepts, from the last limits it gave; 0 while unknown. */
+gint64        sd_client_get_max_upload_size      (SdClient             *self);
 
 /* POST /session: sets the token and the user. */
 void          sd_client_sign_in_async            (SdClient             *self,

@@ -8,19 +8,46 @@
 #include "sd-upload-private.h"
 
 /*
- * One attempt of an SdUpload: open the file, learn its size, and stream it
- * as the body of POST /uploads, reporting progress on the way.
+ * Sending an SdUpload: open the file, learn its size, check it against the
+ * server's limit, and stream it as the body of POST /uploads, reporting
+ * progress on the way. A failure that may pass is retried after a wait,
+ * from the start: the file is opened again and sent whole, with the same
+ * Idempotency-Key, so that an attempt whose answer was lost is answered
+ * again by the server rather than stored twice.
  */
 
 /* A progress bar cannot show more than this; every chunk libsoup writes would be far more. */
 #define NOTIFY_INTERVAL (50 * G_TIME_SPAN_MILLISECOND)
 
-void
-sd_upload_end_attempt (SdUpload *self)
+/*
+ * Attempts of one start, the first included. With the default backoff the
+ * last begins some 8 to 15 seconds after the first failed (later when the
+ * server asks for it with Retry-After): long enough for a dropped connection
+ * or a restarting server, short enough that someone waiting is told.
+ */
+#define MAX_ATTEMPTS 5
+
+static void begin_attempt (SdUpload *self,
+                           GTask    *task);
+
+/* What one attempt holds: the file it reads and the request it sends. */
+static void
+drop_attempt (SdUpload *self)
 {
   if (self->msg != NULL)
     g_signal_handlers_disconnect_by_data (self->msg, self);
   g_clear_object (&self->msg);
+  g_clear_object (&self->stream);
+}
+
+void
+sd_upload_end_attempt (SdUpload *self)
+{
+  drop_attempt (self);
+
+  if (self->retry_source != NULL)
+    g_source_destroy (self->retry_source);
+  g_clear_pointer (&self->retry_source, g_source_unref);
 
   if (self->caller_cancellable != NULL)
     g_cancellable_disconnect (self->caller_cancellable, self->caller_cancelled_id);
@@ -43,6 +70,61 @@ fail (SdUpload *self,
   g_object_thaw_notify (G_OBJECT (self));
 
   g_task_return_error (task, error);
+}
+
+static gboolean
+retry_cb (GCancellable *cancellable,
+          gpointer      user_data)
+{
+  GTask *task = user_data;
+  SdUpload *self = g_task_get_source_object (task);
+  GError *error = NULL;
+
+  g_clear_pointer (&self->retry_source, g_source_unref);
+
+  /* The wait ends early when the upload is cancelled, and then so does the upload. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    fail (self, task, error);
+  else
+    begin_attempt (self, g_object_ref (task));
+
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * Waits for the backoff's delay, or until the upload is cancelled, and
+ * begins the next attempt. @error (borrowed) is the failure of this one.
+ */
+static void
+retry_later (SdUpload     *self,
+             GTask        *task,
+             const GError *error)
+{
+  guint delay = sd_backoff_next (&self->backoff, error);
+
+  g_debug ("Attempt %u of “%s” failed (%s); trying again in %u ms",
+           self->attempt, self->filename, error->message, delay);
+
+  drop_attempt (self);
+  /* The next attempt sends the file from its start. */
+  sd_upload_set_sent (self, 0);
+
+  self->retry_source = g_cancellable_source_new (self->cancellable);
+  g_source_set_ready_time (self->retry_source,
+                           g_get_monotonic_time () + delay * G_TIME_SPAN_MILLISECOND);
+  g_source_set_callback (self->retry_source, G_SOURCE_FUNC (retry_cb), g_object_ref (task),
+                         g_object_unref);
+  g_source_set_static_name (self->retry_source, "[sd] upload retry");
+  g_source_attach (self->retry_source, g_task_get_context (task));
+}
+
+static gboolean
+may_retry (SdUpload     *self,
+           const GError *error)
+{
+  return self->attempt < MAX_ATTEMPTS &&
+         sd_client_error_is_transient (error) &&
+         !g_cancellable_is_cancelled (self->cancellable);
 }
 
 static void
@@ -83,8 +165,13 @@ uploaded_cb (GObject      *source,
   root = sd_client_send_json_finish (SD_CLIENT (source), result, &error);
   if (root == NULL)
     {
-      fail (self, task, error != NULL ? g_steal_pointer (&error)
-                                      : sd_client_error_new_invalid (status, NULL));
+      if (error == NULL)
+        error = sd_client_error_new_invalid (status, NULL);
+
+      if (may_retry (self, error))
+        retry_later (self, task, error);
+      else
+        fail (self, task, g_steal_pointer (&error));
       return;
     }
 
@@ -104,11 +191,15 @@ uploaded_cb (GObject      *source,
   g_task_return_pointer (task, g_steal_pointer (&info), g_object_unref);
 }
 
+/*
+ * The body is the opened file itself, with its length: libsoup reads and
+ * writes it a chunk at a time, so that memory stays the same for any size.
+ */
 static void
-send_body (SdUpload     *self,
-           GTask        *task,
-           GInputStream *stream)
+send_body (SdUpload *self,
+           GTask    *owned_task)
 {
+  g_autoptr(GTask) task = owned_task;
   g_autofree char *escaped = g_uri_escape_string (self->filename, NULL, FALSE);
   g_autofree char *path = g_strconcat (SD_CLIENT_API "/uploads?filename=", escaped, NULL);
   SoupMessageHeaders *headers;
@@ -120,7 +211,8 @@ send_body (SdUpload     *self,
       return;
     }
 
-  soup_message_set_request_body (self->msg, self->content_type, stream, self->size);
+  soup_message_set_request_body (self->msg, self->content_type, G_INPUT_STREAM (self->stream),
+                                 self->size);
 
   headers = soup_message_get_request_headers (self->msg);
   soup_message_headers_replace (headers, "Idempotency-Key", self->idempotency_key);
@@ -137,7 +229,75 @@ send_body (SdUpload     *self,
                            self, 0);
   g_signal_connect_object (self->msg, "restarted", G_CALLBACK (restarted_cb), self, 0);
 
-  sd_client_send_json_async (self->client, self->msg, self->cancellable, uploaded_cb, task);
+  sd_client_send_json_async (self->client, self->msg, self->cancellable, uploaded_cb,
+                             g_steal_pointer (&task));
+}
+
+static void check_size (SdUpload *self,
+                        GTask    *owned_task);
+
+/* Whether the limits could be had or not, the size is checked with what is known. */
+static void
+limits_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SdUpload *self = g_task_get_source_object (task);
+  g_autoptr(SdLimits) limits = NULL;
+  GError *error = NULL;
+
+  limits = sd_client_get_limits_finish (SD_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      fail (self, task, error);
+      return;
+    }
+
+  /* An older server without GET /limits still refuses a file too large with 413. */
+  if (error != NULL)
+    {
+      g_debug ("Sending “%s” without the server’s limits: %s", self->filename, error->message);
+      g_clear_error (&error);
+    }
+
+  check_size (self, g_steal_pointer (&task));
+}
+
+/*
+ * A file the server would refuse is refused here, before a byte of it is
+ * sent. The limits are asked for once per start when they are not known,
+ * and also when they would refuse the file, since the server's limit may
+ * have been raised since they were given.
+ */
+static void
+check_size (SdUpload *self,
+            GTask    *owned_task)
+{
+  g_autoptr(GTask) task = owned_task;
+  gint64 max_size = sd_client_get_max_upload_size (self->client);
+
+  if (!self->limits_checked && (max_size == 0 || self->size > max_size))
+    {
+      self->limits_checked = TRUE;
+      sd_client_get_limits_async (self->client, self->cancellable, limits_cb,
+                                  g_steal_pointer (&task));
+      return;
+    }
+
+  if (max_size > 0 && self->size > max_size)
+    {
+      g_autofree char *size = g_format_size_full (self->size, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *limit = g_format_size_full (max_size, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *message = g_strdup_printf ("“%s” (%s) is larger than the server "
+                                                  "accepts (%s)", self->filename, size, limit);
+
+      fail (self, task, sd_client_error_new (SD_CLIENT_ERROR_PAYLOAD_TOO_LARGE, 0, NULL, 0,
+                                             message));
+      return;
+    }
+
+  send_body (self, g_steal_pointer (&task));
 }
 
 static void
@@ -147,11 +307,10 @@ size_known_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SdUpload *self = g_task_get_source_object (task);
-  GFileInputStream *stream = G_FILE_INPUT_STREAM (source);
   g_autoptr(GFileInfo) info = NULL;
   GError *error = NULL;
 
-  info = g_file_input_stream_query_info_finish (stream, result, &error);
+  info = g_file_input_stream_query_info_finish (G_FILE_INPUT_STREAM (source), result, &error);
   if (info == NULL)
     {
       fail (self, task, error);
@@ -166,7 +325,7 @@ size_known_cb (GObject      *source,
     }
 
   sd_upload_set_size (self, g_file_info_get_size (info));
-  send_body (self, g_steal_pointer (&task), G_INPUT_STREAM (stream));
+  check_size (self, g_steal_pointer (&task));
 }
 
 /*
@@ -181,18 +340,27 @@ opened_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   SdUpload *self = g_task_get_source_object (task);
-  g_autoptr(GFileInputStream) stream = NULL;
   GError *error = NULL;
 
-  if ((stream = g_file_read_finish (G_FILE (source), result, &error)) == NULL)
+  if ((self->stream = g_file_read_finish (G_FILE (source), result, &error)) == NULL)
     {
       fail (self, task, error);
       return;
     }
 
-  g_file_input_stream_query_info_async (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+  g_file_input_stream_query_info_async (self->stream, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                         G_PRIORITY_DEFAULT, self->cancellable, size_known_cb,
                                         g_steal_pointer (&task));
+}
+
+/* Takes @task. Every attempt opens the file anew: the last one may have read it to its end. */
+static void
+begin_attempt (SdUpload *self,
+               GTask    *task)
+{
+  sd_upload_set_attempt (self, self->attempt + 1);
+
+  g_file_read_async (self->file, G_PRIORITY_DEFAULT, self->cancellable, opened_cb, task);
 }
 
 static void
@@ -215,7 +383,7 @@ sd_upload_start_async (SdUpload            *self,
   g_return_if_fail (self->state != SD_UPLOAD_STATE_UPLOADING);
 
   /*
-   * The attempt has a cancellable of its own, so that sd_upload_cancel()
+   * The start has a cancellable of its own, so that sd_upload_cancel()
    * works whether or not the caller gave one.
    */
   self->cancellable = g_cancellable_new ();
@@ -239,14 +407,18 @@ sd_upload_start_async (SdUpload            *self,
       return;
     }
 
+  /* A start by hand after a failure gets the full number of attempts again. */
+  sd_backoff_reset (&self->backoff);
+  self->limits_checked = FALSE;
+
   g_object_freeze_notify (G_OBJECT (self));
   sd_upload_set_error (self, NULL);
   sd_upload_set_sent (self, 0);
+  sd_upload_set_attempt (self, 0);
   sd_upload_set_state (self, SD_UPLOAD_STATE_UPLOADING);
   g_object_thaw_notify (G_OBJECT (self));
 
-  g_file_read_async (self->file, G_PRIORITY_DEFAULT, self->cancellable, opened_cb,
-                     g_steal_pointer (&task));
+  begin_attempt (self, g_steal_pointer (&task));
 }
 
 SdUploadInfo *

@@ -4,8 +4,11 @@
 
 #include "sd-upload.h"
 
+#include "sd-backoff.h"
 #include "sd-client-enums.h"
 #include "sd-upload-private.h"
+
+#include <string.h>
 
 /* The instance struct is in sd-upload-private.h, shared with sd-upload-send.c. */
 G_DEFINE_FINAL_TYPE (SdUpload, sd_upload, G_TYPE_OBJECT)
@@ -20,6 +23,7 @@ enum {
   PROP_SENT,
   PROP_FRACTION,
   PROP_STATE,
+  PROP_ATTEMPT,
   PROP_INFO,
   PROP_ERROR,
   PROP_ERROR_MESSAGE,
@@ -86,6 +90,17 @@ sd_upload_set_info (SdUpload     *self,
 {
   if (g_set_object (&self->info, info))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INFO]);
+}
+
+void
+sd_upload_set_attempt (SdUpload *self,
+                       guint     attempt)
+{
+  if (self->attempt == attempt)
+    return;
+
+  self->attempt = attempt;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTEMPT]);
 }
 
 static void
@@ -181,6 +196,10 @@ sd_upload_get_property (GObject    *object,
 
     case PROP_STATE:
       g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_ATTEMPT:
+      g_value_set_uint (value, self->attempt);
       break;
 
     case PROP_INFO:
@@ -306,6 +325,17 @@ sd_upload_class_init (SdUploadClass *klass)
                         G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS));
 
+  /*
+   * Which attempt of the latest start is under way, or awaited after a
+   * failure that may pass: 2 and more say that the upload is being retried.
+   */
+  properties[PROP_ATTEMPT] =
+    g_param_spec_uint ("attempt", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE |
+                        G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS));
+
   properties[PROP_INFO] =
     g_param_spec_object ("info", NULL, NULL,
                          SD_TYPE_UPLOAD_INFO,
@@ -335,6 +365,7 @@ static void
 sd_upload_init (SdUpload *self)
 {
   self->state = SD_UPLOAD_STATE_WAITING;
+  sd_backoff_init (&self->backoff, SD_BACKOFF_BASE_MS, SD_BACKOFF_MAX_MS);
 }
 
 SdUpload *
@@ -405,6 +436,29 @@ sd_upload_get_fraction (SdUpload *self)
   return CLAMP ((double)self->sent / (double)self->size, 0.0, 1.0);
 }
 
+gboolean
+sd_upload_get_refused (SdUpload *self)
+{
+  g_return_val_if_fail (SD_IS_UPLOAD (self), FALSE);
+
+  return self->state == SD_UPLOAD_STATE_FAILED && self->error != NULL &&
+         !sd_client_error_is_transient (self->error);
+}
+
+gboolean
+sd_upload_list_has_refused (GListModel *uploads)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
+    {
+      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
+
+      if (sd_upload_get_refused (upload))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 SdUploadState
 sd_upload_get_state (SdUpload *self)
 {
@@ -427,4 +481,63 @@ sd_upload_get_error (SdUpload *self)
   g_return_val_if_fail (SD_IS_UPLOAD (self), NULL);
 
   return self->error;
+}
+
+guint
+sd_upload_get_attempt (SdUpload *self)
+{
+  g_return_val_if_fail (SD_IS_UPLOAD (self), 0);
+
+  return self->attempt;
+}
+
+const char *
+sd_upload_get_idempotency_key (SdUpload *self)
+{
+  g_return_val_if_fail (SD_IS_UPLOAD (self), NULL);
+
+  return self->idempotency_key;
+}
+
+/* What the API takes: 1 to 255 printable ASCII characters. */
+static gboolean
+is_idempotency_key (const char *key)
+{
+  gsize length = key != NULL ? strlen (key) : 0;
+
+  if (length < 1 || length > 255)
+    return FALSE;
+
+  for (const char *p = key; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return FALSE;
+
+  return TRUE;
+}
+
+/*
+ * Changing the key while an attempt may have reached the server could make
+ * a second upload of the same file: that is what the key is there to prevent.
+ */
+void
+sd_upload_set_idempotency_key (SdUpload   *self,
+                               const char *key)
+{
+  g_return_if_fail (SD_IS_UPLOAD (self));
+  g_return_if_fail (is_idempotency_key (key));
+  g_return_if_fail (self->state != SD_UPLOAD_STATE_UPLOADING);
+
+  g_free (self->idempotency_key);
+  self->idempotency_key = g_strdup (key);
+}
+
+void
+sd_upload_set_backoff (SdUpload *self,
+                       guint     base_ms,
+                       guint     max_ms)
+{
+  g_return_if_fail (SD_IS_UPLOAD (self));
+  g_return_if_fail (base_ms > 0 && base_ms <= max_ms);
+
+  sd_backoff_init (&self->backoff, base_ms, max_ms);
 }

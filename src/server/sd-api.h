@@ -11,6 +11,7 @@ G_BEGIN_DECLS
  * replies once.
  */
 void      sd_api_healthz                 (SdRequest *request);
+void      sd_api_limits_get              (SdRequest *request);
 
 void      sd_api_session_create          (SdRequest *request);
 void      sd_api_session_get             (SdRequest *request);
@@ -82,6 +83,10 @@ gboolean  sd_api_get_upload_tokens       (SdRequest  *request,
 
 /* Description and message bodies, in characters after trimming. */
 #define SD_API_TEXT_MAX_CHARS 65536
+/* Subjects, in characters after trimming. */
+#define SD_API_SUBJECT_MAX_CHARS 200
+/* Uploads attached to one ticket or message. */
+#define SD_API_MAX_UPLOADS 20
 
 /*
  * Trims white space of any script off @text and checks it: not empty, at

@@ -36,6 +36,7 @@ G_DEFINE_FINAL_TYPE (SdServer, sd_server, G_TYPE_OBJECT)
 /* "#" stands for one numeric id. HEAD is served wherever GET is. */
 static const SdRoute routes[] = {
   { "GET",    "/healthz",                          sd_api_healthz, SD_ROUTE_PUBLIC },
+  { "GET",    "/api/v1/limits",                    sd_api_limits_get, SD_ROUTE_PUBLIC },
   { "POST",   "/api/v1/session",                   sd_api_session_create,
     SD_ROUTE_PUBLIC | SD_ROUTE_JSON | SD_ROUTE_ASYNC },
   { "GET",    "/api/v1/session",                   sd_api_session_get, 0 },

@@ -4,6 +4,8 @@
 
 #include "sd-sign-in-page.h"
 
+#include <glib/gstdio.h>
+
 static GtkWidget *
 find (GtkWidget  *widget,
       const char *label,
@@ -313,6 +315,19 @@ sd_test_app_sign_in (SdTestApp  *self,
   sd_test_wait_until (g_strcmp0 (sd_window_get_state (self->window), "signed-in") == 0);
 }
 
+static void
+remove_tree (const char *parent,
+             const char *name)
+{
+  g_autofree char *path = g_build_filename (parent, name, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *child;
+
+  while (dir != NULL && (child = g_dir_read_name (dir)) != NULL)
+    remove_tree (path, child);
+  g_remove (path);
+}
+
 void
 sd_test_app_free (SdTestApp *self)
 {
@@ -328,4 +343,7 @@ sd_test_app_free (SdTestApp *self)
   g_clear_object (&self->app);
   g_clear_pointer (&self->server, sd_test_server_free);
   g_free (self);
+
+  /* The outbox and drafts of this test's account are no business of the next test. */
+  remove_tree (g_get_user_data_dir (), "supportdesk");
 }

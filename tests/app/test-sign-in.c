@@ -96,6 +96,151 @@ test_sign_in_page (void)
   g_assert_false (keyring_has_token (app->server->url));
 }
 
+/* Fills the page and presses "Sign in", as the user would. */
+static void
+sign_in_with (SdTestApp  *app,
+              const char *email,
+              const char *password)
+{
+  GtkWidget *root = GTK_WIDGET (app->window);
+
+  sd_test_wait_until (gtk_widget_get_mapped (root));
+  gtk_editable_set_text (GTK_EDITABLE (sd_test_find (root, "Email", G_TYPE_NONE, FALSE)), email);
+  gtk_editable_set_text (GTK_EDITABLE (sd_test_find (root, "Password", G_TYPE_NONE, FALSE)),
+                         password);
+  sd_test_click (root, "Sign in");
+}
+
+/* Waits until the page is ready for another try, and checks that nobody signed in. */
+static void
+assert_not_signed_in (SdTestApp *app)
+{
+  GtkWidget *root = GTK_WIDGET (app->window);
+
+  sd_test_wait_until (gtk_widget_is_sensitive (sd_test_find (root, "Sign in", GTK_TYPE_BUTTON,
+                                                              FALSE)));
+  g_assert_cmpstr (sd_window_get_state (app->window), ==, "sign-in");
+  g_assert_null (sd_window_get_client (app->window));
+  g_assert_false (keyring_has_token (app->server->url));
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(SdTestApp) app = sd_test_app_new ();
+
+  /* The server's port, with nothing listening on it any more. */
+  sd_test_server_stop (app->server);
+
+  sign_in_with (app, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  sd_test_wait_until (sd_test_has_label (GTK_WIDGET (app->window),
+                                         "The support service cannot be reached. Check your "
+                                         "connection and the server address."));
+  assert_not_signed_in (app);
+}
+
+static void
+test_rate_limited (void)
+{
+  g_autoptr(SdTestApp) app = sd_test_app_new ();
+
+  /* Ten wrong passwords, as from someone guessing; the limit counts per email. */
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(SdTestResponse) response = NULL;
+      g_autofree char *json = NULL;
+
+      json = g_strdup_printf ("{\"email\": \"%s\", \"password\": \"guess %u\"}",
+                              SD_TEST_CUSTOMER, i);
+
+      response = sd_test_request (app->server, "POST", "/api/v1/session", NULL, json);
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+
+  /* Then even the right one waits, and the page says how long, not that it is wrong. */
+  sign_in_with (app, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  sd_test_wait_until (sd_test_has_label_prefix (GTK_WIDGET (app->window),
+                                                "Too many attempts. Please wait "));
+  g_assert_false (sd_test_has_label (GTK_WIDGET (app->window),
+                                     "The email address or password is not right."));
+  assert_not_signed_in (app);
+}
+
+/*
+ * Holds the write lock of the server's database, as a stuck maintenance job
+ * would: the server's writes give up after its busy timeout and it answers
+ * 500. Python's sqlite3 module takes the lock, as the app's tests link no
+ * SQLite of their own. NULL, with the test skipped, without python3.
+ */
+static GSubprocess *
+lock_database (SdTestServer *server)
+{
+  static const char script[] =
+    "import sqlite3, sys\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "db.execute('BEGIN EXCLUSIVE')\n"
+    "print('locked', flush=True)\n"
+    "sys.stdin.read()\n";
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *database = g_build_filename (server->data_dir, "supportdesk.db", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  if (python == NULL)
+    {
+      g_test_skip ("python3 is needed to lock the server's database");
+      return NULL;
+    }
+
+  /* The lock goes when standard input closes, also when the test dies. */
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                              &error, python, "-c", script, database, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "locked");
+
+  return g_steal_pointer (&process);
+}
+
+static void
+unlock_database (GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_close (g_subprocess_get_stdin_pipe (process), NULL, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_server_error (void)
+{
+  g_autoptr(SdTestApp) app = sd_test_app_new ();
+  g_autoptr(GSubprocess) lock = lock_database (app->server);
+
+  if (lock == NULL)
+    return;
+
+  sign_in_with (app, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  sd_test_wait_until (sd_test_has_label (GTK_WIDGET (app->window),
+                                         "The support service has a problem right now. "
+                                         "Please try again later."));
+  assert_not_signed_in (app);
+
+  /* Once the service is well again, the same page signs in. */
+  unlock_database (lock);
+  sd_test_click (GTK_WIDGET (app->window), "Sign in");
+  sd_test_wait_until (g_strcmp0 (sd_window_get_state (app->window), "signed-in") == 0);
+  sd_test_wait_until (keyring_has_token (app->server->url));
+  gtk_widget_activate_action (GTK_WIDGET (app->window), "win.sign-out", NULL);
+  sd_test_wait_until (!keyring_has_token (app->server->url));
+}
+
 static void
 test_sign_in_and_out (void)
 {
@@ -157,6 +302,9 @@ main (int   argc,
 
   g_test_add_func ("/sd/app/sign-in/page", test_sign_in_page);
   g_test_add_func ("/sd/app/sign-in/in-and-out", test_sign_in_and_out);
+  g_test_add_func ("/sd/app/sign-in/unreachable", test_unreachable);
+  g_test_add_func ("/sd/app/sign-in/rate-limited", test_rate_limited);
+  g_test_add_func ("/sd/app/sign-in/server-error", test_server_error);
   g_test_add_func ("/sd/app/sign-in/restart", test_session_survives_restart);
 
   return g_test_run ();

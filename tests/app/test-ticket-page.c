@@ -202,6 +202,8 @@ test_quote (Fixture       *fixture,
   g_assert_true (is_sensitive (fixture, "Send"));
 }
 
+static gboolean no_unsent_messages (Fixture *fixture);
+
 static void
 test_send (Fixture       *fixture,
            gconstpointer  data)
@@ -212,29 +214,52 @@ test_send (Fixture       *fixture,
   g_assert_true (is_sensitive (fixture, "Send"));
   sd_test_click (GTK_WIDGET (fixture->page), "Send");
 
-  /* The field empties and the message shows, once, here and on the server. */
-  sd_test_wait_until (reply_text_is (fixture, "") &&
+  /* The field empties; the message goes out once, and shows in the conversation. */
+  sd_test_wait_until (reply_text_is (fixture, ""));
+  g_assert_false (is_sensitive (fixture, "Send"));
+  sd_test_wait_until (count_messages (fixture, body) == 1 && no_unsent_messages (fixture) &&
                       sd_test_has_label (GTK_WIDGET (fixture->page), body));
   g_assert_cmpuint (count_messages (fixture, body), ==, 1);
-  g_assert_false (is_sensitive (fixture, "Send"));
+}
+
+static guint
+count_unsent_messages (Fixture *fixture)
+{
+  SdOutbox *outbox = sd_window_get_outbox (fixture->app->window);
+
+  return outbox != NULL ? g_list_model_get_n_items (G_LIST_MODEL (outbox)) : 0;
+}
+
+static gboolean
+no_unsent_messages (Fixture *fixture)
+{
+  return count_unsent_messages (fixture) == 0;
 }
 
 static void
-test_send_failure_keeps_text (Fixture       *fixture,
-                              gconstpointer  data)
+test_send_while_server_down (Fixture       *fixture,
+                             gconstpointer  data)
 {
   const char *body = "This must not be lost.";
-  GtkWidget *view = sd_test_find_type (GTK_WIDGET (fixture->page), GTK_TYPE_TEXT_VIEW, NULL);
+  g_autofree char *waiting = NULL;
 
   sd_test_server_stop (fixture->app->server);
   gtk_text_buffer_set_text (reply_buffer (fixture), body, -1);
   gtk_widget_activate_action (GTK_WIDGET (fixture->page), "ticket.send", NULL);
-  g_assert_false (gtk_widget_is_sensitive (view));
 
-  /* The field comes back with every word in it, ready to send again. */
-  sd_test_wait_until (gtk_widget_is_sensitive (view));
-  g_assert_true (reply_text_is (fixture, body));
-  g_assert_true (is_sensitive (fixture, "Send"));
+  /* Kept in the outbox and shown where it will appear, saying what is going on. */
+  sd_test_wait_until (reply_text_is (fixture, "") &&
+                      sd_test_has_label (GTK_WIDGET (fixture->page), body) &&
+                      sd_test_has_label (GTK_WIDGET (fixture->page), "Waiting for network"));
+  g_assert_cmpuint (count_unsent_messages (fixture), ==, 1);
+
+  /* The service comes back; Retry sends it now, once. */
+  sd_test_server_start_on_same_port (fixture->app->server);
+  sd_test_click (GTK_WIDGET (fixture->page), "Retry");
+  sd_test_wait_until (no_unsent_messages (fixture) && count_messages (fixture, body) == 1);
+  sd_test_wait_until (sd_test_has_label (GTK_WIDGET (fixture->page), body));
+  sd_test_spin (200);
+  g_assert_cmpuint (count_messages (fixture, body), ==, 1);
 }
 
 static void
@@ -322,7 +347,7 @@ main (int   argc,
   ADD ("shows-ticket", test_shows_ticket);
   ADD ("quote", test_quote);
   ADD ("send", test_send);
-  ADD ("send-failure-keeps-text", test_send_failure_keeps_text);
+  ADD ("send-while-server-down", test_send_while_server_down);
   ADD ("refresh", test_refresh_shows_agent_reply);
   ADD ("invite", test_invite);
   ADD ("draft", test_draft_survives_other_ticket);

@@ -5,8 +5,6 @@
 #include "sd-client.h"
 #include "sd-test-client.h"
 
-#include <glib/gstdio.h>
-#include <signal.h>
 #include <string.h>
 
 /*
@@ -137,125 +135,36 @@ test_error_details (void)
   g_assert_cmpuint (sd_client_error_get_status (plain), ==, 0);
 }
 
-/* The real server, with TLS: a certificate made for this test, for 127.0.0.1. */
-typedef struct
-{
-  char        *dir;
-  char        *certificate;
-  GSubprocess *process;
-  char        *url;
-} TlsServer;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
-static gboolean
-tls_server_start (TlsServer *tls)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *key = NULL;
-  g_autofree char *data_dir = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (openssl == NULL)
-    {
-      g_test_skip ("openssl is needed to make a certificate");
-      return FALSE;
-    }
-
-  tls->dir = g_dir_make_tmp ("supportdesk-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  tls->certificate = g_build_filename (tls->dir, "certificate.pem", NULL);
-  key = g_build_filename (tls->dir, "key.pem", NULL);
-  data_dir = g_build_filename (tls->dir, "data", NULL);
-  g_assert_cmpint (g_mkdir (data_dir, 0700), ==, 0);
-
-  g_spawn_sync (NULL,
-                (char *[]) {
-                  openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                  "-keyout", key, "-out", tls->certificate, "-days", "2",
-                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL
-                },
-                NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  tls->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                   sd_test_server_binary (),
-                                   "--listen", "127.0.0.1:0", "--data-dir", data_dir, "--demo",
-                                   "--tls-certificate", tls->certificate, "--tls-key", key,
-                                   NULL);
-  g_assert_no_error (error);
-
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (tls->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "Listening on https://127.0.0.1:"));
-  tls->url = g_strdup (line + strlen ("Listening on "));
-
-  return TRUE;
-}
-
-static void
-tls_server_stop (TlsServer *tls)
-{
-  if (tls->process != NULL)
-    {
-      g_subprocess_send_signal (tls->process, SIGTERM);
-      g_subprocess_wait (tls->process, NULL, NULL);
-    }
-  g_clear_object (&tls->process);
-
-  if (tls->dir != NULL)
-    remove_tree (tls->dir);
-  g_clear_pointer (&tls->dir, g_free);
-  g_clear_pointer (&tls->certificate, g_free);
-  g_clear_pointer (&tls->url, g_free);
-}
-
 static void
 test_tls (void)
 {
-  TlsServer tls = { NULL, };
+  g_autoptr(SdTestCertificate) certificate = sd_test_certificate_new ();
+  g_autoptr(SdTestServer) server = NULL;
   g_autoptr(SdUser) user = NULL;
   g_autoptr(GError) error = NULL;
   SdClient *untrusting;
   SdClient *trusting;
 
-  if (!tls_server_start (&tls))
+  if (certificate == NULL)
     return;
 
+  /* The real server, with a certificate made for this test, for 127.0.0.1. */
+  server = sd_test_server_new ((const char *[]) {
+                                 "--tls-certificate", certificate->certificate,
+                                 "--tls-key", certificate->key, NULL
+                               });
+  g_assert_true (g_str_has_prefix (server->url, "https://"));
+
   /* The system does not know the certificate: the client refuses it. */
-  untrusting = sd_client_new (tls.url);
+  untrusting = sd_client_new (server->url);
   g_assert_null (sign_in (untrusting, &error));
   assert_client_error (error, SD_CLIENT_ERROR_TLS, 0);
   g_clear_error (&error);
   g_assert_finalize_object (untrusting);
 
   /* Told to trust it, as a company trusts its own CA, the client signs in. */
-  trusting = sd_client_new (tls.url);
-  g_assert_true (sd_client_set_ca_file (trusting, tls.certificate, &error));
+  trusting = sd_client_new (server->url);
+  g_assert_true (sd_client_set_ca_file (trusting, certificate->certificate, &error));
   g_assert_no_error (error);
   user = sign_in (trusting, &error);
   g_assert_no_error (error);
@@ -265,7 +174,6 @@ test_tls (void)
   g_assert_nonnull (error);
 
   g_assert_finalize_object (trusting);
-  tls_server_stop (&tls);
 }
 
 /* A server in this process, answering what the API never would. */

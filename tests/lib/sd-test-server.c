@@ -27,8 +27,10 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* @listen: "127.0.0.1:PORT", port 0 for a free one. */
 static void
-start (SdTestServer *self)
+start_listening (SdTestServer *self,
+                 const char   *listen)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -38,7 +40,7 @@ start (SdTestServer *self)
 
   g_ptr_array_add (argv, (char *)sd_test_server_binary ());
   g_ptr_array_add (argv, "--listen");
-  g_ptr_array_add (argv, "127.0.0.1:0");
+  g_ptr_array_add (argv, (char *)listen);
   g_ptr_array_add (argv, "--data-dir");
   g_ptr_array_add (argv, self->data_dir);
   g_ptr_array_add (argv, "--demo");
@@ -65,10 +67,18 @@ start (SdTestServer *self)
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:"));
+  /* https:// when started with --tls-certificate and --tls-key. */
+  g_assert_true (g_str_has_prefix (line, "Listening on http://127.0.0.1:") ||
+                 g_str_has_prefix (line, "Listening on https://127.0.0.1:"));
 
   g_free (self->url);
   self->url = g_strdup (line + strlen ("Listening on "));
+}
+
+static void
+start (SdTestServer *self)
+{
+  start_listening (self, "127.0.0.1:0");
 }
 
 SdTestServer *
@@ -109,6 +119,20 @@ sd_test_server_restart (SdTestServer *self)
 {
   sd_test_server_stop (self);
   start (self);
+}
+
+void
+sd_test_server_start_on_same_port (SdTestServer *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *listen = NULL;
+
+  g_assert_null (self->process);
+  g_assert_nonnull (uri);
+  g_assert_cmpint (g_uri_get_port (uri), >, 0);
+
+  listen = g_strdup_printf ("127.0.0.1:%d", g_uri_get_port (uri));
+  start_listening (self, listen);
 }
 
 static void
@@ -444,4 +468,51 @@ sd_test_json_string (const char *text)
   json_node_set_string (node, text);
 
   return json_to_string (node, FALSE);
+}
+
+SdTestCertificate *
+sd_test_certificate_new (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autoptr(GError) error = NULL;
+  SdTestCertificate *self;
+  int status = 0;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is needed to make a certificate");
+      return NULL;
+    }
+
+  self = g_new0 (SdTestCertificate, 1);
+  self->dir = g_dir_make_tmp ("supportdesk-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->certificate = g_build_filename (self->dir, "certificate.pem", NULL);
+  self->key = g_build_filename (self->dir, "key.pem", NULL);
+
+  g_spawn_sync (NULL,
+                (char *[]) {
+                  openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                  "-keyout", self->key, "-out", self->certificate, "-days", "2",
+                  "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL
+                },
+                NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return self;
+}
+
+void
+sd_test_certificate_free (SdTestCertificate *self)
+{
+  if (self == NULL)
+    return;
+
+  remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self->certificate);
+  g_free (self->key);
+  g_free (self);
 }

@@ -33,6 +33,12 @@ SdTestServer   *sd_test_server_new        (const char * const *extra_args);
 void            sd_test_server_stop       (SdTestServer       *self);
 /* Stops and starts again on the same data dir (the port changes). */
 void            sd_test_server_restart    (SdTestServer       *self);
+/*
+ * Starts a stopped server again on the same data dir and the same port, so
+ * that a client keeps its URL; with the extra_args of @self as they are then
+ * (a test may change them in between).
+ */
+void            sd_test_server_start_on_same_port (SdTestServer *self);
 void            sd_test_server_free       (SdTestServer       *self);
 const char     *sd_test_server_binary     (void);
 
@@ -104,6 +110,25 @@ SdTestResponse *sd_test_raw_request       (SdTestServer       *self,
 void            sd_test_assert_time_near  (const char         *text,
                                            gint64              expected,
                                            gint64              tolerance);
+
+/*
+ * A self-signed certificate for 127.0.0.1 and its unencrypted key, both PEM,
+ * made with openssl in a temporary folder that sd_test_certificate_free()
+ * removes. The server serves it with the extra arguments
+ * "--tls-certificate", certificate, "--tls-key", key; its URL is then
+ * https://. NULL, with the test skipped, when openssl is not installed.
+ */
+typedef struct
+{
+  char *dir;
+  char *certificate;
+  char *key;
+} SdTestCertificate;
+
+SdTestCertificate *sd_test_certificate_new  (void);
+void               sd_test_certificate_free (SdTestCertificate *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTestCertificate, sd_test_certificate_free)
 
 #define SD_TEST_PASSWORD "demo-password"
 #define SD_TEST_CUSTOMER "customer@example.com"

@@ -10,9 +10,6 @@
 #include "sd-message.h"
 #include "sd-server-private.h"
 
-/* At most this many files per ticket or message. */
-#define MAX_UPLOADS 20
-
 #define MESSAGE_COLUMNS \
   "m.id, m.ticket_id, m.kind, m.author_id, u.name, u.role, m.body, m.created_at" \
   " FROM messages m JOIN users u ON u.id = m.author_id"
@@ -84,10 +81,11 @@ sd_api_get_upload_tokens (SdRequest  *request,
   if (tokens == NULL)
     return TRUE;
 
-  if (json_array_get_length (tokens) > MAX_UPLOADS)
+  if (json_array_get_length (tokens) > SD_API_MAX_UPLOADS)
     {
       sd_request_reply_error (request, SD_API_ERROR_INVALID_FIELD, "uploads",
-                              "At most %d files can be attached at once", MAX_UPLOADS);
+                              "At most %d files can be attached at once",
+                              SD_API_MAX_UPLOADS);
       return FALSE;
     }
 

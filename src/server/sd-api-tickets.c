@@ -11,8 +11,6 @@
 #include <sodium.h>
 #include <string.h>
 
-#define SUBJECT_MAX_CHARS 200
-
 #define TICKET_COLUMNS \
   "t.id, t.subject, t.category_id, t.status, t.requester_id, u.name, t.created_at," \
   " t.updated_at, t.message_count, t.last_message_at, t.organization_id" \
@@ -454,7 +452,7 @@ sd_api_tickets_create (SdRequest *request)
     return;
 
   subject = sd_api_clean_text (request, "subject", "The subject", subject_text,
-                               SUBJECT_MAX_CHARS, TRUE);
+                               SD_API_SUBJECT_MAX_CHARS, TRUE);
   if (subject == NULL)
     return;
 

@@ -51,6 +51,15 @@ add_data_free (AddData *data)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AddData, add_data_free)
 
+/* The server's own limit once the client knows it; its default until then. */
+static gint64
+max_file_size (SdDropArea *self)
+{
+  gint64 limit = self->client != NULL ? sd_client_get_max_upload_size (self->client) : 0;
+
+  return limit > 0 ? limit : SD_DROP_AREA_MAX_FILE_SIZE;
+}
+
 static void
 file_info_cb (GObject      *source,
               GAsyncResult *result,
@@ -92,9 +101,9 @@ file_info_cb (GObject      *source,
       /* Translators: %s is the name of a folder. */
       message = g_strdup_printf (_("“%s” is a folder. Only files can be attached."), name);
     }
-  else if ((size = g_file_info_get_size (info)) > SD_DROP_AREA_MAX_FILE_SIZE)
+  else if ((size = g_file_info_get_size (info)) > max_file_size (self))
     {
-      g_autofree char *limit = g_format_size_full (SD_DROP_AREA_MAX_FILE_SIZE,
+      g_autofree char *limit = g_format_size_full (max_file_size (self),
                                                    G_FORMAT_SIZE_IEC_UNITS);
       g_autofree char *actual = g_format_size_full (size, G_FORMAT_SIZE_IEC_UNITS);
 
@@ -120,10 +129,11 @@ file_info_cb (GObject      *source,
                               mime_type != NULL ? mime_type : "application/octet-stream");
       g_object_set_data_full (G_OBJECT (upload), SD_DROP_AREA_SIZE_KEY,
                               g_memdup2 (&size, sizeof size), g_free);
-      if (data->temporary)
+      /* A pasted image is the area's to delete once the user lets go of it. */
+      if (data->temporary || sd_pasted_image_is_own (file))
         {
           g_object_set_data_full (G_OBJECT (upload), SD_DROP_AREA_TEMP_FILE_KEY,
-                                  g_object_ref (file), sd_pasted_image_delete);
+                                  g_object_ref (file), g_object_unref);
           data->temporary = FALSE;
         }
       g_signal_connect_object (upload, "notify::state", G_CALLBACK (sd_drop_area_update_state),

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "sd-drop-area-private.h"
+#include "sd-pasted-image.h"
 
 #include "sd-upload-row.h"
 
@@ -349,6 +350,16 @@ sd_drop_area_get_drop_target (SdDropArea *self)
   return self->drop_target;
 }
 
+/* A pasted image exists only for the area: once the user lets go of it, it goes. */
+static void
+delete_pasted_image (SdUpload *upload)
+{
+  GFile *file = g_object_get_data (G_OBJECT (upload), SD_DROP_AREA_TEMP_FILE_KEY);
+
+  if (file != NULL)
+    sd_pasted_image_delete (g_object_ref (file));
+}
+
 void
 sd_drop_area_remove (SdDropArea *self,
                      SdUpload   *upload)
@@ -363,6 +374,7 @@ sd_drop_area_remove (SdDropArea *self,
 
   g_signal_handlers_disconnect_by_data (upload, self);
   sd_upload_cancel (upload);
+  delete_pasted_image (upload);
   g_list_store_remove (self->uploads, position);
   sd_drop_area_update_state (self);
 }
@@ -380,6 +392,24 @@ sd_drop_area_retry (SdDropArea *self,
 
   sd_drop_area_start_upload (self, upload);
   sd_drop_area_update_state (self);
+}
+
+void
+sd_drop_area_release (SdDropArea *self)
+{
+  GListModel *uploads;
+
+  g_return_if_fail (SD_IS_DROP_AREA (self));
+
+  uploads = G_LIST_MODEL (self->uploads);
+  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
+    {
+      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
+
+      delete_pasted_image (upload);
+    }
+
+  sd_drop_area_clear (self);
 }
 
 void

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* The largest file the service takes (its default upload limit). */
+/* The largest file the service takes by default; the client's known limit wins. */
 #define SD_DROP_AREA_MAX_FILE_SIZE ((gint64) 50 * 1024 * 1024)
 /* The most files one ticket or message may carry. */
 #define SD_DROP_AREA_MAX_FILES 20
@@ -60,13 +60,18 @@ gboolean        sd_drop_area_paste           (SdDropArea    *self,
                                               GdkClipboard  *clipboard);
 /* Opens the native file chooser (the portal inside Flatpak). */
 void            sd_drop_area_browse          (SdDropArea    *self);
-/* Cancels @upload if it is running and removes it. */
+/* Cancels @upload if it is running and removes it (a pasted image is deleted). */
 void            sd_drop_area_remove          (SdDropArea    *self,
                                               SdUpload      *upload);
 /* Starts a failed @upload again. */
 void            sd_drop_area_retry           (SdDropArea    *self,
                                               SdUpload      *upload);
-/* Cancels and removes every file, and forgets the message. */
+/*
+ * Cancels and removes every file, and forgets the message. Pasted images
+ * stay on disk: a draft may still refer to them.
+ */
 void            sd_drop_area_clear           (SdDropArea    *self);
+/* The same, once the files are done with (sent, or discarded): pasted images are deleted too. */
+void            sd_drop_area_release         (SdDropArea    *self);
 
 G_END_DECLS

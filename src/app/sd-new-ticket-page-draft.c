@@ -206,6 +206,8 @@ sd_new_ticket_page_restore_draft (SdNewTicketPage *self)
 void
 sd_new_ticket_page_discard_draft (SdNewTicketPage *self)
 {
+  /* Sent (the outbox has copies) or thrown away: pasted images are no longer needed. */
+  sd_drop_area_release (self->drop_area);
   sd_new_ticket_page_reset (self);
   if (self->drafts != NULL)
     sd_drafts_save (self->drafts, DRAFT_NAME, NULL);

@@ -33,6 +33,25 @@ sd_pasted_image_delete (gpointer file)
   g_task_run_in_thread (task, delete_thread);
 }
 
+/* Kept with the user's data, not in the cache: a draft may refer to them after a restart. */
+static char *
+pasted_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "supportdesk", "pasted", NULL);
+}
+
+gboolean
+sd_pasted_image_is_own (GFile *file)
+{
+  g_autofree char *dir = pasted_dir ();
+  g_autoptr(GFile) base = g_file_new_for_path (dir);
+  g_autoptr(GFile) parent = g_file_get_parent (file);
+  g_autoptr(GFile) grandparent = parent != NULL ? g_file_get_parent (parent) : NULL;
+
+  /* <pasted>/paste-XXXXXX/Screenshot ….png, and nothing deeper or elsewhere. */
+  return grandparent != NULL && g_file_equal (grandparent, base);
+}
+
 static void
 save_thread (GTask        *task,
              gpointer      source_object,
@@ -40,7 +59,7 @@ save_thread (GTask        *task,
              GCancellable *cancellable)
 {
   GdkTexture *texture = task_data;
-  g_autofree char *base = g_build_filename (g_get_user_cache_dir (), "supportdesk", NULL);
+  g_autofree char *base = pasted_dir ();
   g_autofree char *template = g_build_filename (base, "paste-XXXXXX", NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%d %H-%M-%S");

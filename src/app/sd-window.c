@@ -180,6 +180,9 @@ show_signed_in (SdWindow *self,
   sd_pin_page_set_client (self->pin_page, client);
   check_network (self);
 
+  /* The service's limits, known before the first file is added; the default serves meanwhile. */
+  sd_client_get_limits_async (client, self->cancellable, NULL, NULL);
+
   adw_view_stack_set_visible_child_name (self->view_stack, "support");
   gtk_stack_set_visible_child_name (self->session_stack, "signed-in");
 }

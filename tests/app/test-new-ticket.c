@@ -458,27 +458,24 @@ test_failed_upload (Fixture       *fixture,
 {
   SdDropArea *area = sd_new_ticket_page_get_drop_area (fixture->page);
   g_autoptr(GFile) file = write_temp_file (4000);
-  g_autoptr(SdUpload) upload = NULL;
-  g_autofree char *size = g_format_size (4000);
-  g_autofree char *failed = g_strdup_printf ("%s — Not uploaded. ", size);
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *actual = g_format_size_full (4000, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *limit = g_format_size_full (1000, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *refusal = NULL;
+
+  /* The window asks the service for its limits at sign-in. */
+  sd_test_wait_until (sd_client_get_max_upload_size (sd_window_get_client (fixture->app->window))
+                      == 1000);
 
   fill_form (fixture, "Too much to say");
   sd_drop_area_add_file (area, file);
-  sd_test_wait_until (g_list_model_get_n_items (sd_drop_area_get_uploads (area)) == 1);
-  upload = upload_at (fixture, 0);
-  sd_test_wait_until (sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED);
 
-  /* The row says so and offers to try again; the ticket waits. */
-  sd_test_wait_until (sd_test_has_label_prefix (GTK_WIDGET (fixture->page), failed));
-  g_assert_true (sd_drop_area_get_failed (area));
-  g_assert_false (create_sensitive (fixture));
-  sd_test_click (GTK_WIDGET (fixture->page), "Retry");
-  g_assert_cmpint (sd_upload_get_state (upload), !=, SD_UPLOAD_STATE_FAILED);
-  sd_test_wait_until (sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED);
-
-  /* Without the file, the ticket can go. */
-  sd_test_click (GTK_WIDGET (fixture->page), "Remove file");
-  sd_test_wait_until (!sd_drop_area_get_failed (area) && create_sensitive (fixture));
+  /* Refused before a byte is sent, in words that name the server's limit. */
+  refusal = g_strdup_printf ("“%s” is too large to attach (%s). Files can be at most %s.",
+                             name, actual, limit);
+  sd_test_wait_until (sd_test_has_label (GTK_WIDGET (fixture->page), refusal));
+  g_assert_cmpuint (g_list_model_get_n_items (sd_drop_area_get_uploads (area)), ==, 0);
+  g_assert_true (create_sensitive (fixture));
 
   g_file_delete (file, NULL, NULL);
 }

@@ -2,69 +2,31 @@
 
 #include "config.h"
 
-#include "sd-ticket-page.h"
+#include "sd-ticket-page-private.h"
 
 #include "sd-app-errors.h"
 #include "sd-format.h"
 #include "sd-message-row.h"
-#include "sd-reply-box.h"
 
 #include <glib/gi18n.h>
 
 #define REFRESH_SECONDS 30
 #define MESSAGES_PER_PAGE 100
 
-struct _SdTicketPage
-{
-  GtkWidget          parent_instance;
-
-  /* template widgets */
-  GtkLabel          *subject_label;
-  GtkLabel          *details_label;
-  GtkLabel          *status_label;
-  GtkWidget         *invite_button;
-  GtkLabel          *invitation_label;
-  GtkStack          *conversation_stack;
-  GtkScrolledWindow *scrolled_window;
-  GtkListBox        *message_list;
-  AdwStatusPage     *error_page;
-  SdReplyBox        *reply_box;
-
-  /* owned */
-  SdClient          *client;
-  SdTicket          *ticket;
-  /* Cancelled when the client changes: the categories. */
-  GCancellable      *cancellable;
-  /* Cancelled when the ticket changes: what is loaded for the one shown. */
-  GCancellable      *ticket_cancellable;
-  GListStore        *messages;
-  GHashTable        *message_ids;
-  GHashTable        *category_names;
-  GDateTime         *invitation_expires_at;
-  gint64             last_message_id;
-  guint              refresh_id;
-  guint              scroll_id;
-  gulong             ticket_notify_id;
-  gboolean           loading;
-  gboolean           loaded;
-  gboolean           inviting;
-  /* Whether the conversation follows its newest message. */
-  gboolean           stick_to_end;
-};
 
 G_DEFINE_FINAL_TYPE (SdTicketPage, sd_ticket_page, GTK_TYPE_WIDGET)
 
 static void load_messages (SdTicketPage *self);
 
-static void
-toast (SdTicketPage *self,
+void
+sd_ticket_page_toast (SdTicketPage *self,
        const char   *text)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
 }
 
-static void
-toast_error (SdTicketPage *self,
+void
+sd_ticket_page_toast_error (SdTicketPage *self,
              const char   *what,
              const GError *error)
 {
@@ -72,204 +34,15 @@ toast_error (SdTicketPage *self,
   /* Translators: what failed, then why, e.g. "Your message was not sent. <reason>". */
   g_autofree char *text = g_strdup_printf (_("%s %s"), what, message);
 
-  toast (self, text);
+  sd_ticket_page_toast (self, text);
 }
 
-static gboolean
-is_agent (SdTicketPage *self)
+gboolean
+sd_ticket_page_is_agent (SdTicketPage *self)
 {
   SdUser *user = self->client != NULL ? sd_client_get_user (self->client) : NULL;
 
   return user != NULL && sd_user_get_role (user) == SD_ROLE_AGENT;
-}
-
-/* Header */
-
-static void
-update_header (SdTicketPage *self)
-{
-  g_autofree char *details = NULL;
-  const char *category, *name;
-  gboolean solved;
-
-  if (self->ticket == NULL)
-    return;
-
-  category = sd_ticket_get_category (self->ticket);
-  name = category != NULL ? g_hash_table_lookup (self->category_names, category) : NULL;
-  /* Translators: ticket number and category, e.g. "#12 · Billing". */
-  details = g_strdup_printf (_("#%" G_GINT64_FORMAT " · %s"), sd_ticket_get_id (self->ticket),
-                             name != NULL ? name : (category != NULL ? category : ""));
-  solved = sd_ticket_get_status (self->ticket) == SD_TICKET_STATUS_SOLVED;
-
-  gtk_label_set_text (self->subject_label, sd_ticket_get_subject (self->ticket));
-  gtk_label_set_text (self->details_label, details);
-  gtk_label_set_text (self->status_label, solved ? _("Solved") : _("Pending"));
-  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), solved ? "pending" : "solved");
-  gtk_widget_add_css_class (GTK_WIDGET (self->status_label), solved ? "solved" : "pending");
-}
-
-static void
-categories_loaded_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(SdTicketPage) self = user_data;
-  g_autoptr(GPtrArray) categories = NULL;
-  g_autoptr(GError) error = NULL;
-
-  categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
-  if (categories == NULL)
-    {
-      /* The header shows the category's id instead, which is still readable. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Cannot load the categories: %s", error->message);
-      return;
-    }
-
-  for (guint i = 0; i < categories->len; i++)
-    {
-      SdCategory *category = g_ptr_array_index (categories, i);
-
-      g_hash_table_insert (self->category_names, g_strdup (sd_category_get_id (category)),
-                           g_strdup (sd_category_get_name (category)));
-    }
-  update_header (self);
-}
-
-/* Invitation */
-
-static void
-show_invitation (SdTicketPage *self,
-                 GDateTime    *expires_at)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  if (expires_at != NULL && g_date_time_compare (expires_at, now) <= 0)
-    expires_at = NULL;
-
-  if (expires_at != self->invitation_expires_at)
-    {
-      g_clear_pointer (&self->invitation_expires_at, g_date_time_unref);
-      if (expires_at != NULL)
-        self->invitation_expires_at = g_date_time_ref (expires_at);
-    }
-
-  if (self->invitation_expires_at != NULL)
-    {
-      g_autofree char *until = sd_format_time (self->invitation_expires_at);
-      /* Translators: %s is a date and time, e.g. "27 November 2026, 08:00". */
-      g_autofree char *text = g_strdup_printf (_("Support may open your dashboard until %s. "
-                                                 "You can revoke this on the Support PIN "
-                                                 "page."), until);
-
-      gtk_label_set_text (self->invitation_label, text);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->invitation_label),
-                          self->invitation_expires_at != NULL);
-  /* Only customers can invite support into their dashboard. */
-  gtk_widget_set_visible (self->invite_button,
-                          self->invitation_expires_at == NULL && !is_agent (self));
-}
-
-static void
-invitations_loaded_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(SdTicketPage) self = user_data;
-  g_autoptr(GPtrArray) invitations = NULL;
-  g_autoptr(GError) error = NULL;
-  GDateTime *latest = NULL;
-
-  invitations = sd_client_list_invitations_finish (SD_CLIENT (source), result, &error);
-  if (invitations == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("Cannot load the invitations: %s", error->message);
-      return;
-    }
-
-  for (guint i = 0; i < invitations->len && self->ticket != NULL; i++)
-    {
-      SdInvitation *invitation = g_ptr_array_index (invitations, i);
-      GDateTime *expires_at = sd_invitation_get_expires_at (invitation);
-
-      if (sd_invitation_get_ticket_id (invitation) == sd_ticket_get_id (self->ticket) &&
-          expires_at != NULL && (latest == NULL || g_date_time_compare (expires_at, latest) > 0))
-        latest = expires_at;
-    }
-
-  show_invitation (self, latest);
-}
-
-static void
-invited_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(SdTicketPage) self = user_data;
-  g_autoptr(SdInvitation) invitation = NULL;
-  g_autoptr(GError) error = NULL;
-
-  invitation = sd_client_invite_finish (SD_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->inviting = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.invite", TRUE);
-
-  if (invitation == NULL)
-    {
-      toast_error (self, _("Support could not be invited."), error);
-      return;
-    }
-
-  show_invitation (self, sd_invitation_get_expires_at (invitation));
-}
-
-static void
-invite_response_cb (AdwMessageDialog *dialog,
-                    const char       *response,
-                    SdTicketPage     *self)
-{
-  if (!g_str_equal (response, "invite") || self->ticket == NULL || self->client == NULL)
-    return;
-
-  self->inviting = TRUE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.invite", FALSE);
-  sd_client_invite_async (self->client, sd_ticket_get_id (self->ticket),
-                          self->ticket_cancellable, invited_cb, g_object_ref (self));
-}
-
-static void
-invite_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SdTicketPage *self = SD_TICKET_PAGE (widget);
-  GtkWidget *dialog;
-
-  if (self->ticket == NULL || self->client == NULL || self->inviting)
-    return;
-
-  /* Opening the dashboard is a lot of trust: the user agrees knowing what it allows. */
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                   _("Invite Support to Your Dashboard?"),
-                                   _("The support agents of this ticket may open your "
-                                     "dashboard for 24 hours without a PIN. You can revoke "
-                                     "the invitation at any time on the Support PIN page."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "invite", _("_Invite"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "invite",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (invite_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* Conversation */
@@ -630,7 +403,8 @@ sd_ticket_page_class_init (SdTicketPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, reply_sent_cb);
 
   gtk_widget_class_install_action (widget_class, "ticket.send", NULL, reply_action);
-  gtk_widget_class_install_action (widget_class, "ticket.invite", NULL, invite_action);
+  gtk_widget_class_install_action (widget_class, "ticket.invite", NULL,
+                                   sd_ticket_page_invite_action);
   gtk_widget_class_install_action (widget_class, "ticket.quote", "x", quote_action);
   gtk_widget_class_install_action (widget_class, "ticket.attach", NULL, reply_action);
   gtk_widget_class_install_action (widget_class, "ticket.reload", NULL, reload_action);
@@ -691,7 +465,7 @@ leave_ticket (SdTicketPage *self)
   self->loaded = FALSE;
   self->inviting = FALSE;
   g_clear_pointer (&self->invitation_expires_at, g_date_time_unref);
-  show_invitation (self, NULL);
+  sd_ticket_page_show_invitation (self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "ticket.invite", FALSE);
 }
 
@@ -717,7 +491,7 @@ sd_ticket_page_set_client (SdTicketPage *self,
   update_timer (self);
 
   if (client != NULL)
-    sd_client_list_categories_async (client, self->cancellable, categories_loaded_cb,
+    sd_client_list_categories_async (client, self->cancellable, sd_ticket_page_categories_loaded_cb,
                                      g_object_ref (self));
 }
 
@@ -751,10 +525,10 @@ sd_ticket_page_set_ticket (SdTicketPage *self,
     return;
 
   self->ticket_notify_id = g_signal_connect_object (ticket, "notify",
-                                                    G_CALLBACK (update_header), self,
+                                                    G_CALLBACK (sd_ticket_page_update_header), self,
                                                     G_CONNECT_SWAPPED);
-  update_header (self);
-  show_invitation (self, NULL);
+  sd_ticket_page_update_header (self);
+  sd_ticket_page_show_invitation (self, NULL);
 
   sd_reply_box_set_ticket (self->reply_box, ticket);
 
@@ -762,9 +536,9 @@ sd_ticket_page_set_ticket (SdTicketPage *self,
   self->stick_to_end = TRUE;
   sd_ticket_page_refresh (self);
 
-  if (self->client != NULL && !is_agent (self))
+  if (self->client != NULL && !sd_ticket_page_is_agent (self))
     sd_client_list_invitations_async (self->client, self->ticket_cancellable,
-                                      invitations_loaded_cb, g_object_ref (self));
+                                      sd_ticket_page_invitations_loaded_cb, g_object_ref (self));
 }
 
 SdTicket *
@@ -787,5 +561,5 @@ sd_ticket_page_refresh (SdTicketPage *self)
   sd_client_get_ticket_async (self->client, sd_ticket_get_id (self->ticket),
                               self->ticket_cancellable, ticket_loaded_cb, g_object_ref (self));
   /* An invitation runs out while the page is open. */
-  show_invitation (self, self->invitation_expires_at);
+  sd_ticket_page_show_invitation (self, self->invitation_expires_at);
 }

@@ -112,6 +112,10 @@ created_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GPtrArray *files;
 
+  /* The outbox went meanwhile (its dispose cancelled the request). */
+  if (self->current == NULL)
+    return;
+
   if (sd_outbox_item_get_kind (self->current) == SD_OUTBOX_ITEM_KIND_TICKET)
     created = G_OBJECT (sd_client_create_ticket_finish (SD_CLIENT (source), result, &error));
   else
@@ -222,7 +226,7 @@ uploaded_cb (GObject      *source,
   guint index;
 
   info = sd_upload_start_finish (SD_UPLOAD (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->current == NULL)
     return;
 
   if (info == NULL)

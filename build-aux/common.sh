@@ -7,7 +7,7 @@ BUILD_PACKAGES=(
   meson ninja-build pkg-config gcc
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libsecret-1-dev libsqlite3-dev libsodium-dev
-  gettext desktop-file-utils appstream glib-networking
+  gettext desktop-file-utils appstream glib-networking libgtk-4-bin
 )
 
 TEST_PACKAGES=(
@@ -17,7 +17,7 @@ TEST_PACKAGES=(
 )
 
 RUN_PACKAGES=(
-  gnome-keyring dbus-x11
+  gnome-keyring dbus-x11 librsvg2-common
 )
 
 # Installs the packages that are missing, non-interactively, as root or through sudo.

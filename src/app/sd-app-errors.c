@@ -42,12 +42,12 @@ sd_app_error_message (const GError *error)
         gint64 minutes = MAX (1, (seconds + 59) / 60);
 
         return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "Too many attempts. Please wait %" G_GINT64_FORMAT
-                                             " minute and try again.",
-                                             "Too many attempts. Please wait %" G_GINT64_FORMAT
-                                             " minutes and try again.",
+                                             "Too many attempts. Please wait %d minute and "
+                                             "try again.",
+                                             "Too many attempts. Please wait %d minutes and "
+                                             "try again.",
                                              minutes),
-                                minutes);
+                                (int) minutes);
       }
     case SD_CLIENT_ERROR_NETWORK:
       return g_strdup (_("The support service cannot be reached. Check your connection and "

@@ -58,7 +58,7 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   SdApplication *self = user_data;
-  const char *developers[] = { "The SupportDesk developers", NULL };
+  const char *developers[] = { _("The SupportDesk developers"), NULL };
   GtkWidget *about;
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,

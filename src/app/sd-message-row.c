@@ -177,10 +177,11 @@ static char *
 safe_filename (SdAttachment *attachment)
 {
   const char *name = sd_attachment_get_filename (attachment);
-  g_autofree char *base = g_path_get_basename (name != NULL && *name != '\0' ? name : "file");
+  /* Translators: the file name an attachment is saved under when it has none of its own. */
+  g_autofree char *base = g_path_get_basename (name != NULL && *name != '\0' ? name : _("file"));
 
   if (g_str_equal (base, ".") || g_str_equal (base, "..") || g_str_equal (base, G_DIR_SEPARATOR_S))
-    return g_strdup ("file");
+    return g_strdup (_("file"));
 
   return g_steal_pointer (&base);
 }
@@ -319,6 +320,7 @@ attachment_widget (SdMessageRow *self,
   gtk_button_set_child (GTK_BUTTON (open_button), content);
   gtk_widget_set_hexpand (open_button, TRUE);
   gtk_widget_add_css_class (open_button, "flat");
+  /* Translators: a verb; the button opens an attached file. */
   gtk_widget_set_tooltip_text (open_button, _("Open"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (open_button), "message.open-attachment");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open_button), target);
@@ -339,6 +341,7 @@ attachment_widget (SdMessageRow *self,
   gtk_widget_set_valign (save_button, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_end (save_button, 6);
   gtk_widget_add_css_class (save_button, "flat");
+  /* Translators: a verb; the button saves an attached file in a folder of your choice. */
   gtk_widget_set_tooltip_text (save_button, _("Save"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (save_button), "message.save-attachment");
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (save_button), target);
@@ -358,8 +361,10 @@ role_text (SdMessageRow *self,
   SdUser *me = sd_client_get_user (self->client);
 
   if (author != NULL && sd_user_get_role (author) == SD_ROLE_AGENT)
+    /* Translators: shown beside the name of the author of a message from the support team. */
     return _("Support");
   if (author != NULL && me != NULL && sd_user_get_id (author) == sd_user_get_id (me))
+    /* Translators: shown beside your own name on the messages you wrote. */
     return _("You");
 
   /* Another customer of the organization: the name says who. */
@@ -392,6 +397,7 @@ show_message (SdMessageRow *self)
   own = author != NULL && me != NULL && sd_user_get_id (author) == sd_user_get_id (me);
   role = role_text (self, author);
 
+  /* Translators: the author of a message whose name is not known. */
   gtk_label_set_text (self->author_label, name != NULL && *name != '\0' ? name : _("Unknown"));
   gtk_label_set_text (self->role_label, role != NULL ? role : "");
   gtk_widget_set_visible (GTK_WIDGET (self->role_label), role != NULL);

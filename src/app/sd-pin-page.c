@@ -69,6 +69,7 @@ describe_status (SdPinStatus *status)
   if (status != NULL && sd_pin_status_get_active (status))
     {
       if (expires_at == NULL)
+        /* Translators: the state of a support PIN that works now. */
         return g_strdup (_("Active"));
       when = sd_format_time (expires_at);
       /* Translators: %s is a date and time, e.g. "27 November 2026, 08:00". */

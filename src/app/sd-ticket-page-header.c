@@ -26,7 +26,7 @@ sd_ticket_page_update_header (SdTicketPage *self)
   category = sd_ticket_get_category (self->ticket);
   name = category != NULL ? g_hash_table_lookup (self->category_names, category) : NULL;
   /* Translators: ticket number and category, e.g. "#12 · Billing". */
-  details = g_strdup_printf (_("#%" G_GINT64_FORMAT " · %s"), sd_ticket_get_id (self->ticket),
+  details = g_strdup_printf (_("#%lld · %s"), (long long) sd_ticket_get_id (self->ticket),
                              name != NULL ? name : (category != NULL ? category : ""));
   solved = sd_ticket_get_status (self->ticket) == SD_TICKET_STATUS_SOLVED;
 

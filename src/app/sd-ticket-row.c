@@ -38,8 +38,8 @@ update (SdTicketRow *self)
 
   when = sd_format_relative_time (sd_ticket_get_updated_at (self->ticket));
   /* Translators: ticket number, category and last activity, e.g. "#12 · Billing · 2 hours ago". */
-  details = g_strdup_printf (_("#%" G_GINT64_FORMAT " · %s · %s"),
-                             sd_ticket_get_id (self->ticket), self->category_name, when);
+  details = g_strdup_printf (_("#%lld · %s · %s"), (long long) sd_ticket_get_id (self->ticket),
+                             self->category_name, when);
   solved = sd_ticket_get_status (self->ticket) == SD_TICKET_STATUS_SOLVED;
 
   gtk_label_set_text (self->subject_label, sd_ticket_get_subject (self->ticket));

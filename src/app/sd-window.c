@@ -65,27 +65,39 @@ outbox_loaded_cb (GObject      *source,
     }
 }
 
-/* The server no longer takes the token: sign in again, keeping the outbox and drafts. */
+/*
+ * Any call of the current session was refused for its token: sign in again,
+ * keeping the outbox and drafts. The outbox's calls go through the same
+ * client, so their refusals end the session here too.
+ */
 static void
-session_ended_cb (SdWindow *self)
+client_session_ended_cb (SdWindow *self,
+                         SdClient *client)
 {
   SdApplication *app = get_application (self);
 
-  if (self->client != NULL)
-    sd_credentials_clear_token_async (sd_client_get_base_url (self->client), NULL, NULL, NULL,
-                                      NULL);
+  if (client != self->client)
+    return;
+
+  sd_credentials_clear_token_async (sd_client_get_base_url (client), NULL, NULL, NULL, NULL);
   if (app != NULL)
     show_sign_in (self, _("Your session has ended. Sign in again to send what you wrote; "
                           "nothing is lost."));
 }
 
-/* Any call of the current session was refused for its token. */
+/*
+ * The outbox stopped because an attempt was refused for its token. That
+ * attempt may have begun in a session that has ended since: while the user
+ * signs in again, or once they have, this says nothing about the session
+ * now, and must neither reset the sign-in page nor end the new session.
+ * The current session's client reports its own end (above), so here the
+ * outbox only gets the current client back, if there is one.
+ */
 static void
-client_session_ended_cb (SdWindow *self,
-                         SdClient *client)
+outbox_session_ended_cb (SdWindow *self)
 {
-  if (client == self->client)
-    session_ended_cb (self);
+  if (self->client != NULL && self->outbox != NULL)
+    sd_outbox_set_client (self->outbox, self->client);
 }
 
 static void
@@ -157,8 +169,8 @@ use_account (SdWindow *self,
 
       self->outbox = sd_outbox_new (outbox_dir);
       self->drafts = sd_drafts_new (drafts_dir);
-      g_signal_connect_object (self->outbox, "session-ended", G_CALLBACK (session_ended_cb),
-                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->outbox, "session-ended",
+                               G_CALLBACK (outbox_session_ended_cb), self, G_CONNECT_SWAPPED);
       sd_outbox_load_async (self->outbox, self->cancellable, outbox_loaded_cb,
                             g_object_ref (self));
     }
@@ -444,13 +456,41 @@ save_window_state (SdWindow *self)
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
+static void
+drafts_flushed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GApplication) app = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_drafts_flush_finish (SD_DRAFTS (source), result, &error))
+    g_warning ("Cannot wait for the drafts to be saved: %s", error->message);
+  g_application_release (app);
+}
+
 static gboolean
 sd_window_close_request (GtkWindow *window)
 {
   SdWindow *self = SD_WINDOW (window);
+  SdApplication *app = get_application (self);
 
   save_window_state (self);
   g_cancellable_cancel (self->cancellable);
+
+  /*
+   * The pages save what is typed a moment after each change; what still
+   * waits for that moment is saved as they let go of the account. The
+   * disk's work is done on another thread, which ends with the program: so
+   * the app stays until the disk has done everything asked of it so far,
+   * and quitting right after typing loses nothing.
+   */
+  sd_support_page_set_outbox (self->support_page, NULL, NULL);
+  if (self->drafts != NULL && app != NULL)
+    {
+      g_application_hold (G_APPLICATION (app));
+      sd_drafts_flush_async (self->drafts, NULL, drafts_flushed_cb, g_object_ref (app));
+    }
 
   return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
 }

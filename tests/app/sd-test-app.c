@@ -5,6 +5,7 @@
 #include "sd-sign-in-page.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 static GtkWidget *
 find (GtkWidget  *widget,
@@ -111,6 +112,82 @@ sd_test_has_label_prefix (GtkWidget  *root,
                           const char *prefix)
 {
   return has_label_prefix (root, prefix);
+}
+
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+gboolean
+sd_test_shows_text (GtkWidget  *root,
+                    const char *text)
+{
+  return shows_text (root, text);
+}
+
+static gboolean
+button_text_is (GtkWidget  *button,
+                const char *text)
+{
+  const char *label = gtk_button_get_label (GTK_BUTTON (button));
+  g_autoptr(GString) shown = NULL;
+
+  if (label == NULL)
+    return FALSE;
+
+  shown = g_string_new (label);
+  if (gtk_button_get_use_underline (GTK_BUTTON (button)))
+    g_string_replace (shown, "_", "", 0);
+  return g_str_equal (shown->str, text);
+}
+
+static GtkWidget *
+find_button_with_text (GtkWidget  *widget,
+                       const char *text)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+
+  if (GTK_IS_BUTTON (widget) && button_text_is (widget, text))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+sd_test_click_text (GtkWidget  *root,
+                    const char *text)
+{
+  GtkWidget *button = NULL;
+
+  sd_test_wait_until ((button = find_button_with_text (root, text)) != NULL &&
+                      gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
 }
 
 static void
@@ -276,13 +353,9 @@ sd_test_app_new (void)
   return sd_test_app_new_full (NULL);
 }
 
-SdTestApp *
-sd_test_app_new_full (const char * const *server_args)
+static void
+start_app (SdTestApp *self)
 {
-  SdTestApp *self = g_new0 (SdTestApp, 1);
-
-  self->server = sd_test_server_new (server_args);
-
   self->app = sd_test_application_new (self->server->url);
   self->window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (self->app)));
   g_assert_nonnull (self->window);
@@ -290,8 +363,80 @@ sd_test_app_new_full (const char * const *server_args)
 
   sd_test_wait_until (g_strcmp0 (sd_window_get_state (self->window), "sign-in") == 0 ||
                       g_strcmp0 (sd_window_get_state (self->window), "signed-in") == 0);
+}
+
+SdTestApp *
+sd_test_app_new_full (const char * const *server_args)
+{
+  SdTestApp *self = g_new0 (SdTestApp, 1);
+
+  self->server = sd_test_server_new (server_args);
+  start_app (self);
 
   return self;
+}
+
+static void
+quit_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+}
+
+static void
+still_running_cb (gpointer user_data)
+{
+  g_error ("The app did not end within 15 s of quitting");
+}
+
+void
+sd_test_app_quit (SdTestApp *self)
+{
+  guint deadline;
+
+  g_assert_nonnull (self->app);
+
+  /* Only GTK holds the window now, as in the program, so closing it disposes it. */
+  g_clear_object (&self->window);
+
+  g_idle_add_once (quit_cb, self->app);
+  deadline = g_timeout_add_once (15000, still_running_cb, NULL);
+  g_application_run (G_APPLICATION (self->app), 0, NULL);
+  g_source_remove (deadline);
+
+  /* Nothing kept a window open. */
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (self->app)));
+  g_clear_object (&self->app);
+}
+
+void
+sd_test_app_crash (SdTestApp *self)
+{
+  g_assert_nonnull (self->window);
+
+  gtk_window_destroy (GTK_WINDOW (self->window));
+  g_clear_object (&self->window);
+  sd_test_spin (50);
+  g_clear_object (&self->app);
+}
+
+void
+sd_test_app_start_again (SdTestApp *self)
+{
+  g_assert_null (self->app);
+
+  start_app (self);
+}
+
+void
+sd_test_app_restart (SdTestApp *self,
+                     gboolean   quit)
+{
+  if (quit)
+    sd_test_app_quit (self);
+  else
+    sd_test_app_crash (self);
+
+  sd_test_app_start_again (self);
 }
 
 void

@@ -25,6 +25,28 @@ SdTestApp  *sd_test_app_new            (void);
 /* The same with more options for the server (NULL-terminated), or NULL. */
 SdTestApp  *sd_test_app_new_full       (const char * const *server_args);
 void        sd_test_app_free           (SdTestApp   *self);
+/*
+ * Quits the app as Ctrl+Q does, running it as the program's main() does, and
+ * returns when g_application_run() does, which is when the program would
+ * end: only what is on disk by then counts. The server and the data on disk
+ * stay; the app and window are gone.
+ */
+void        sd_test_app_quit           (SdTestApp   *self);
+/*
+ * Drops the app and its window without asking the window to close: as near
+ * to a crash as the same process gets. Widgets still save as they go, so a
+ * test that means a crash first waits until what it typed is on disk.
+ */
+void        sd_test_app_crash          (SdTestApp   *self);
+/*
+ * Starts the app and its window again against the same server URL, as the
+ * program's next start, and waits until it shows the sign-in page or a
+ * resumed session.
+ */
+void        sd_test_app_start_again    (SdTestApp   *self);
+/* sd_test_app_quit() (with @quit) or sd_test_app_crash(), then sd_test_app_start_again(). */
+void        sd_test_app_restart        (SdTestApp   *self,
+                                        gboolean     quit);
 /* Fills the sign-in page and signs in; waits for the signed-in window. */
 void        sd_test_app_sign_in        (SdTestApp   *self,
                                         const char  *email);
@@ -68,6 +90,16 @@ void        sd_test_click              (GtkWidget   *root,
 /* Whether some mapped GtkLabel below @root shows a text that starts with @prefix. */
 gboolean    sd_test_has_label_prefix   (GtkWidget   *root,
                                         const char  *prefix);
+/* Whether some mapped GtkLabel below @root shows a text that holds @text anywhere. */
+gboolean    sd_test_shows_text         (GtkWidget   *root,
+                                        const char  *text);
+/*
+ * Finds a button by the text it shows, its mnemonic's underscore left out,
+ * and clicks it, asserting it is sensitive: for buttons whose text is their
+ * only name.
+ */
+void        sd_test_click_text         (GtkWidget   *root,
+                                        const char  *text);
 /*
  * Presses @keys ("ctrl+Return", xdotool's names) on the real keyboard of the
  * test's X server, with @window focused, and waits until the X server has

@@ -40,14 +40,22 @@ body_read_free (BodyRead *read)
  * large, or the read failed) a close that is already cancelled drops the
  * connection instead. Either way the close is asynchronous: a stream closed
  * by its last unref would do that reading synchronously.
+ *
+ * A connection that ends with this exchange anyway is dropped the same way,
+ * even at the end of the body. Otherwise, when a request that waited for
+ * "100 Continue" (an upload) got its final answer at once (an early refusal
+ * by the server, or a proxy's error), libsoup 3.2 goes on to wait for the
+ * next answer on the closing connection, and sets up that wait with the
+ * message's I/O state taken for another type: a crash, depending on whether
+ * the server's close has arrived yet.
  */
 static void
 close_stream (GInputStream *stream,
-              gboolean      at_end)
+              gboolean      keep_connection)
 {
   g_autoptr(GCancellable) cancelled = NULL;
 
-  if (!at_end)
+  if (!keep_connection)
     {
       cancelled = g_cancellable_new ();
       g_cancellable_cancel (cancelled);
@@ -91,7 +99,7 @@ read_chunk_cb (GObject      *source,
   size = g_bytes_get_size (chunk);
   if (size == 0)
     {
-      close_stream (read->stream, TRUE);
+      close_stream (read->stream, soup_message_is_keepalive (read->msg));
       g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&read->data)),
                              (GDestroyNotify)g_bytes_unref);
       return;

@@ -273,6 +273,8 @@ send_current (SdOutbox *self)
       self->current_upload = sd_upload_new (self->client, copy, file->filename,
                                             file->content_type);
       sd_upload_set_idempotency_key (self->current_upload, key);
+      /* The outbox's waits hold for everything it retries, its files included. */
+      sd_upload_set_backoff (self->current_upload, self->backoff.base_ms, self->backoff.max_ms);
       g_object_set_data (G_OBJECT (self->current_upload), "sd-outbox-file",
                          GUINT_TO_POINTER (i));
       sd_upload_start_async (self->current_upload, self->current_cancellable, uploaded_cb,

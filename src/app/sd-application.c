@@ -2,25 +2,11 @@
 
 #include "config.h"
 
-#include "sd-application.h"
+#include "sd-application-private.h"
 
 #include "sd-window.h"
 
 #include <glib/gi18n.h>
-
-struct _SdApplication
-{
-  AdwApplication  parent_instance;
-
-  /* owned */
-  GSettings      *settings;
-  char           *server_url;
-  /* --ca-file, for this run only; NULL to use the "ca-file" key. */
-  char           *ca_file;
-
-  /* --server was given: the address is for this run only. */
-  gboolean        server_overridden;
-};
 
 G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
 
@@ -32,6 +18,19 @@ active_window (SdApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   return SD_IS_WINDOW (window) ? SD_WINDOW (window) : NULL;
+}
+
+/* The window to show something in: the one there is, or a new one (started from outside). */
+static SdWindow *
+present_window (SdApplication *self)
+{
+  SdWindow *window = active_window (self);
+
+  if (window == NULL)
+    window = sd_window_new (self);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
 }
 
 static void
@@ -53,30 +52,207 @@ quit_action (GSimpleAction *action,
 }
 
 static void
+set_url_from_key (GObject    *about,
+                  const char *property,
+                  GSettings  *settings,
+                  const char *key)
+{
+  g_autofree char *url = g_settings_get_string (settings, key);
+
+  /* An empty key leaves the row out. */
+  if (*url != '\0')
+    g_object_set (about, property, url, NULL);
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
   SdApplication *self = user_data;
   const char *developers[] = { _("The SupportDesk developers"), NULL };
+  const char *libraries[] = {
+    "GTK https://gtk.org",
+    "libadwaita https://gnome.pages.gitlab.gnome.org/libadwaita/",
+    "libsoup https://libsoup.org",
+    "JSON-GLib https://gitlab.gnome.org/GNOME/json-glib",
+    "libsecret https://gitlab.gnome.org/GNOME/libsecret",
+    NULL
+  };
+  g_autofree char *release_notes = NULL;
   GtkWidget *about;
+
+  /* The notes of this release, as the metainfo has them. Not for translation: the markup. */
+  release_notes = g_markup_printf_escaped ("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li>"
+                                           "<li>%s</li></ul>",
+                                           _("The first release of SupportDesk:"),
+                                           _("Open tickets with screenshots and files, and "
+                                             "reply in their conversation"),
+                                           _("Find tickets by keyword, category and status"),
+                                           _("Hand support a one-time PIN instead of your "
+                                             "password"),
+                                           _("Unsent work waits in an outbox, and drafts come "
+                                             "back after a restart"));
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", active_window (self),
                         "application-name", _("SupportDesk"),
                         "application-icon", APPLICATION_ID,
                         "version", PACKAGE_VERSION,
+                        "release-notes-version", PACKAGE_VERSION,
+                        "release-notes", release_notes,
                         "developer-name", _("The SupportDesk developers"),
                         "developers", developers,
+                        "copyright", _("© 2026 The SupportDesk developers"),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "comments", _("Get help from your software vendor’s support team"),
+                        /* Translators: your names, one per line, as "Name <email>". */
+                        "translator-credits", _("translator-credits"),
                         NULL);
+  set_url_from_key (G_OBJECT (about), "website", self->settings, "website-url");
+  set_url_from_key (G_OBJECT (about), "issue-url", self->settings, "issue-url");
+  set_url_from_key (G_OBJECT (about), "support-url", self->settings, "support-url");
+  adw_about_window_add_acknowledgement_section (ADW_ABOUT_WINDOW (about), _("Built with"),
+                                                libraries);
+
   gtk_window_present (GTK_WINDOW (about));
+}
+
+/* Notifications: their actions bring the window up where they point. */
+
+static void
+open_ticket_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  SdApplication *self = user_data;
+  gint64 ticket_id = g_variant_get_int64 (parameter);
+
+  if (ticket_id <= 0)
+    return;
+
+  sd_window_open_ticket (present_window (self), ticket_id);
+}
+
+static void
+show_pin_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  sd_window_show_pin (present_window (user_data), FALSE);
+}
+
+static void
+renew_pin_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  sd_window_show_pin (present_window (user_data), TRUE);
+}
+
+/* Contact support: for deployments without tickets, and for those who cannot sign in. */
+
+char *
+sd_application_build_mailto_uri (const char *address,
+                                 const char *subject)
+{
+  g_autofree char *to = NULL;
+  g_autofree char *about = NULL;
+
+  g_return_val_if_fail (address != NULL, NULL);
+
+  to = g_uri_escape_string (address, "@", FALSE);
+  if (subject == NULL || *subject == '\0')
+    return g_strconcat ("mailto:", to, NULL);
+
+  about = g_uri_escape_string (subject, NULL, FALSE);
+  return g_strconcat ("mailto:", to, "?subject=", about, NULL);
+}
+
+static void
+uri_shown_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(SdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SdWindow *window;
+
+  if (gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_debug ("Cannot open the way to support: %s", error->message);
+  if ((window = active_window (self)) != NULL)
+    sd_window_add_toast (window, _("No app could be found to open it"));
+}
+
+static void
+show_uri (SdApplication *self,
+          const char    *uri)
+{
+  SdWindow *window = active_window (self);
+
+  gtk_show_uri_full (window != NULL ? GTK_WINDOW (window) : NULL, uri, GDK_CURRENT_TIME,
+                     NULL, uri_shown_cb, g_object_ref (self));
+}
+
+static void
+contact_email_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  SdApplication *self = user_data;
+  g_autofree char *address = g_settings_get_string (self->settings, "support-email");
+  g_autofree char *uri = NULL;
+
+  if (*address == '\0')
+    return;
+
+  uri = sd_application_build_mailto_uri (address, _("Support request"));
+  show_uri (self, uri);
+}
+
+static void
+contact_chat_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  SdApplication *self = user_data;
+  g_autofree char *url = g_settings_get_string (self->settings, "live-chat-url");
+
+  if (*url != '\0')
+    show_uri (self, url);
+}
+
+static void
+update_contact_actions (SdApplication *self)
+{
+  static const struct {
+    const char *action;
+    const char *key;
+  } contacts[] = {
+    { "contact-email", "support-email" },
+    { "contact-chat", "live-chat-url" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (contacts); i++)
+    {
+      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), contacts[i].action);
+      g_autofree char *value = g_settings_get_string (self->settings, contacts[i].key);
+
+      g_simple_action_set_enabled (G_SIMPLE_ACTION (action), *value != '\0');
+    }
 }
 
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
+  { "open-ticket", open_ticket_action, "x" },
+  { "show-pin", show_pin_action },
+  { "renew-pin", renew_pin_action },
+  { "contact-email", contact_email_action },
+  { "contact-chat", contact_chat_action },
 };
 
 static void
@@ -99,6 +275,15 @@ sd_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
+  /*
+   * A deployment leaves a way to support out by emptying its key. The keys
+   * are read after connecting, as GSettings asks for its change signals.
+   */
+  g_signal_connect_object (self->settings, "changed::support-email",
+                           G_CALLBACK (update_contact_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::live-chat-url",
+                           G_CALLBACK (update_contact_actions), self, G_CONNECT_SWAPPED);
+  update_contact_actions (self);
 
   /* Every keyboard shortcut is set here, and listed in the shortcuts window. */
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -160,6 +345,7 @@ sd_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->ca_file, g_free);
+  g_clear_pointer (&self->notifications, g_hash_table_unref);
 
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }
@@ -189,6 +375,7 @@ sd_application_init (SdApplication *self)
   };
 
   self->settings = g_settings_new (APPLICATION_ID);
+  self->notifications = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->server_url = g_settings_get_string (self->settings, "server-url");
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

@@ -39,4 +39,41 @@ SdClient      *sd_application_new_client     (SdApplication  *self,
                                               const char     *base_url,
                                               GError        **error);
 
+/*
+ * "mailto:ADDRESS?subject=SUBJECT", both percent-encoded, for the
+ * "app.contact-email" action ("contact-email" key).
+ */
+char          *sd_application_build_mailto_uri (const char    *address,
+                                                const char    *subject);
+
+/* sd-application-notify.c: what the desktop is told while the window is in the background. */
+
+/* The id of the notification about the support PIN. */
+#define SD_APPLICATION_PIN_NOTIFICATION_ID "support-pin"
+/* The id of the notification about @ticket_id, "ticket-ID"; one per ticket. */
+char          *sd_application_ticket_notification_id (gint64       ticket_id);
+/*
+ * An agent's @message in @ticket: the ticket's subject, who wrote and what,
+ * and "Open ticket" ("app.open-ticket" with the ticket's id, also the default).
+ */
+GNotification *sd_application_notification_for_reply (SdTicket    *ticket,
+                                                       SdMessage   *message);
+/*
+ * The support PIN was used (@status): by whom and when, "Renew PIN"
+ * ("app.renew-pin"), and the PIN page as the default ("app.show-pin").
+ */
+GNotification *sd_application_notification_for_pin_use (SdPinStatus *status);
+/* Sends those, replacing an earlier one about the same ticket, or about the PIN. */
+void           sd_application_notify_reply   (SdApplication *self,
+                                              SdTicket      *ticket,
+                                              SdMessage     *message);
+void           sd_application_notify_pin_use (SdApplication *self,
+                                              SdPinStatus   *status);
+/* Takes back what was sent about @ticket_id, or about the PIN, if anything was. */
+void           sd_application_withdraw_ticket_notification (SdApplication *self,
+                                                            gint64         ticket_id);
+void           sd_application_withdraw_pin_notification    (SdApplication *self);
+/* Takes back everything sent: the account they were about has signed out. */
+void           sd_application_withdraw_notifications       (SdApplication *self);
+
 G_END_DECLS

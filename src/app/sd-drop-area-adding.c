@@ -5,12 +5,13 @@
 #include "sd-drop-area-private.h"
 
 #include "sd-pasted-image.h"
+#include "sd-screenshot.h"
 
 #include <glib/gi18n.h>
 
 /*
- * How files come into the area: dropped, pasted or chosen; looked at before
- * they are taken; images saved as PNG files first.
+ * How files come into the area: dropped, pasted, chosen, or taken as a
+ * screenshot; looked at before they are taken; images saved as PNG files first.
  */
 
 #define FILE_ATTRIBUTES \
@@ -415,6 +416,78 @@ sd_drop_area_browse (SdDropArea *self)
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* Screenshots */
+
+static void
+screenshot_checked_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(SdDropArea) self = user_data;
+  gboolean available = sd_screenshot_check_finish (result);
+
+  if (g_cancellable_is_cancelled (self->portal_cancellable))
+    return;
+
+  self->screenshot_checked = TRUE;
+  gtk_widget_set_visible (self->screenshot_button, available);
+}
+
+void
+sd_drop_area_init_screenshot (SdDropArea *self)
+{
+  sd_screenshot_check_async (self->portal_cancellable, screenshot_checked_cb,
+                             g_object_ref (self));
+}
+
+static void
+screenshot_taken_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SdDropArea) self = user_data;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  file = sd_screenshot_take_finish (result, &error);
+  if (self->list_box == NULL)
+    return;
+
+  self->taking_screenshot = FALSE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "drop-area.screenshot", TRUE);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (file == NULL)
+    {
+      g_debug ("Cannot take a screenshot: %s", error->message);
+      sd_drop_area_set_message (self, _("The screenshot could not be taken."));
+      return;
+    }
+
+  /* The portal's file is the user's, like one they dropped: it is never deleted here. */
+  sd_drop_area_set_message (self, NULL);
+  add_file (self, file, FALSE);
+}
+
+void
+sd_drop_area_screenshot_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  SdDropArea *self = SD_DROP_AREA (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->client == NULL || self->taking_screenshot)
+    return;
+
+  self->taking_screenshot = TRUE;
+  gtk_widget_action_set_enabled (widget, "drop-area.screenshot", FALSE);
+  sd_screenshot_take_async (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->cancellable,
+                            screenshot_taken_cb, g_object_ref (self));
 }
 
 void

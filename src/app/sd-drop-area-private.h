@@ -24,6 +24,7 @@ struct _SdDropArea
   GtkRevealer          *message_revealer;
   GtkLabel             *message_label;
   GtkListBox           *list_box;
+  GtkWidget            *screenshot_button;
 
   /* borrowed: the widget owns its controllers */
   GtkDropTarget        *drop_target;
@@ -33,11 +34,15 @@ struct _SdDropArea
   GListStore           *uploads;
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
+  /* The look for the screenshot portal; cancelled only with the area. */
+  GCancellable         *portal_cancellable;
   char                 *message;
   /* Files being looked at, and images being saved or read, before they become uploads. */
   guint                 n_adding;
   gboolean              busy;
   gboolean              failed;
+  gboolean              screenshot_checked;
+  gboolean              taking_screenshot;
 };
 
 /* sd-drop-area.c */
@@ -53,5 +58,11 @@ void sd_drop_area_start_upload      (SdDropArea *self,
 /* sd-drop-area-adding.c */
 /* Makes the target that takes dropped files and images; once, from init. */
 void sd_drop_area_init_drop_target  (SdDropArea *self);
+/* Looks for the screenshot portal, to offer "Take screenshot" if it is there; once, from init. */
+void sd_drop_area_init_screenshot   (SdDropArea *self);
+/* "drop-area.screenshot": a screenshot through the portal, added as a file. */
+void sd_drop_area_screenshot_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *parameter);
 
 G_END_DECLS

@@ -166,6 +166,7 @@ sd_drop_area_dispose (GObject *object)
   GtkWidget *child;
 
   cancel_all (self);
+  g_cancellable_cancel (self->portal_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -186,6 +187,7 @@ sd_drop_area_finalize (GObject *object)
 
   g_clear_object (&self->uploads);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->portal_cancellable);
   g_clear_pointer (&self->message, g_free);
 
   G_OBJECT_CLASS (sd_drop_area_parent_class)->finalize (object);
@@ -248,8 +250,11 @@ sd_drop_area_class_init (SdDropAreaClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdDropArea, message_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdDropArea, message_label);
   gtk_widget_class_bind_template_child (widget_class, SdDropArea, list_box);
+  gtk_widget_class_bind_template_child (widget_class, SdDropArea, screenshot_button);
 
   gtk_widget_class_install_action (widget_class, "drop-area.browse", NULL, browse_action);
+  gtk_widget_class_install_action (widget_class, "drop-area.screenshot", NULL,
+                                   sd_drop_area_screenshot_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -258,6 +263,7 @@ static void
 sd_drop_area_init (SdDropArea *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->portal_cancellable = g_cancellable_new ();
   self->uploads = g_list_store_new (SD_TYPE_UPLOAD);
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -266,6 +272,7 @@ sd_drop_area_init (SdDropArea *self)
                            create_row_cb, self, NULL);
 
   sd_drop_area_init_drop_target (self);
+  sd_drop_area_init_screenshot (self);
 }
 
 GtkWidget *
@@ -311,6 +318,14 @@ sd_drop_area_get_failed (SdDropArea *self)
   g_return_val_if_fail (SD_IS_DROP_AREA (self), FALSE);
 
   return self->failed;
+}
+
+gboolean
+sd_drop_area_get_screenshot_checked (SdDropArea *self)
+{
+  g_return_val_if_fail (SD_IS_DROP_AREA (self), FALSE);
+
+  return self->screenshot_checked;
 }
 
 const char *

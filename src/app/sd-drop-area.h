@@ -37,6 +37,12 @@ GListModel     *sd_drop_area_get_uploads     (SdDropArea    *self);
 gboolean        sd_drop_area_get_busy        (SdDropArea    *self);
 gboolean        sd_drop_area_get_failed      (SdDropArea    *self);
 const char     *sd_drop_area_get_message     (SdDropArea    *self);
+/*
+ * Whether the look for the desktop's screenshot portal is done. "Take
+ * screenshot" ("drop-area.screenshot") shows only if it found one; the
+ * screenshot is then added as a file, and stays the user's.
+ */
+gboolean        sd_drop_area_get_screenshot_checked (SdDropArea *self);
 /* (transfer full): the tokens of the finished uploads, NULL-terminated (maybe empty). */
 char          **sd_drop_area_dup_tokens      (SdDropArea    *self);
 /* (transfer none): the target that takes files and images dropped on the area. */

@@ -45,6 +45,8 @@ struct _SdPinPage
   gboolean      status_loaded;
   gboolean      keyring_checked;
   gboolean      busy;
+  /* Renew once the status now loading tells whether the PIN still works. */
+  gboolean      renew_when_loaded;
 };
 
 /* sd-pin-page.c */

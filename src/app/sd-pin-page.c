@@ -202,10 +202,14 @@ status_loaded_cb (GObject      *source,
   g_autoptr(SdPinStatus) status = NULL;
   g_autoptr(GError) error = NULL;
   GDateTime *created_at;
+  gboolean renew_now;
 
   status = sd_client_get_pin_finish (SD_CLIENT (source), result, &error);
   if (is_cancelled (error) || SD_CLIENT (source) != self->client)
     return;
+
+  renew_now = self->renew_when_loaded && status != NULL;
+  self->renew_when_loaded = FALSE;
 
   if (status == NULL)
     {
@@ -247,6 +251,8 @@ status_loaded_cb (GObject      *source,
     }
 
   update_pin_view (self);
+  if (renew_now)
+    gtk_widget_activate_action (GTK_WIDGET (self), "pin.renew", NULL);
 }
 
 static void
@@ -262,6 +268,7 @@ static void
 start_change (SdPinPage *self)
 {
   g_cancellable_cancel (self->status_cancellable);
+  self->renew_when_loaded = FALSE;
   self->busy = TRUE;
   update_actions (self);
 }
@@ -456,6 +463,7 @@ show_nothing (SdPinPage *self)
   self->status_loaded = FALSE;
   self->keyring_checked = FALSE;
   self->busy = FALSE;
+  self->renew_when_loaded = FALSE;
 
   sd_pin_page_lists_reset (self);
   update_pin_view (self);
@@ -578,4 +586,17 @@ sd_pin_page_refresh (SdPinPage *self)
   if (!self->busy)
     load_status (self);
   sd_pin_page_load_lists (self);
+}
+
+void
+sd_pin_page_renew (SdPinPage *self)
+{
+  g_return_if_fail (SD_IS_PIN_PAGE (self));
+
+  if (self->client == NULL || self->busy)
+    return;
+
+  /* What the page knows may be old: a PIN used meanwhile needs no "are you sure". */
+  self->renew_when_loaded = TRUE;
+  load_status (self);
 }

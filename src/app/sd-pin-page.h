@@ -19,5 +19,10 @@ G_DECLARE_FINAL_TYPE (SdPinPage, sd_pin_page, SD, PIN_PAGE, GtkWidget)
 void      sd_pin_page_set_client (SdPinPage *self,
                                   SdClient  *client);
 void      sd_pin_page_refresh    (SdPinPage *self);
+/*
+ * Renews the PIN once the page has asked the service whether the current
+ * one still works: if it does, the user is asked first, as "pin.renew" does.
+ */
+void      sd_pin_page_renew      (SdPinPage *self);
 
 G_END_DECLS

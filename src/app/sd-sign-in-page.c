@@ -22,6 +22,7 @@ struct _SdSignInPage
   AdwPasswordEntryRow *password_row;
   GtkButton           *sign_in_button;
   GtkStack            *button_stack;
+  GtkWidget           *contact_button;
 
   /* owned */
   GCancellable        *cancellable;
@@ -236,6 +237,7 @@ sd_sign_in_page_class_init (SdSignInPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSignInPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, SdSignInPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, SdSignInPage, button_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdSignInPage, contact_button);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 
@@ -303,4 +305,13 @@ sd_sign_in_page_reset (SdSignInPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   sd_sign_in_page_set_message (self, NULL);
   update_state (self);
+}
+
+void
+sd_sign_in_page_set_can_contact (SdSignInPage *self,
+                                 gboolean      can_contact)
+{
+  g_return_if_fail (SD_IS_SIGN_IN_PAGE (self));
+
+  gtk_widget_set_visible (self->contact_button, can_contact);
 }

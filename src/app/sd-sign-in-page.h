@@ -23,5 +23,11 @@ void        sd_sign_in_page_set_email   (SdSignInPage *self,
 void        sd_sign_in_page_set_message (SdSignInPage *self,
                                          const char   *message);
 void        sd_sign_in_page_reset       (SdSignInPage *self);
+/*
+ * Whether "Contact Support" is offered, for those who cannot sign in: its
+ * menu has "app.contact-email" and "app.contact-chat", each while enabled.
+ */
+void        sd_sign_in_page_set_can_contact (SdSignInPage *self,
+                                             gboolean      can_contact);
 
 G_END_DECLS

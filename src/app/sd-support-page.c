@@ -2,84 +2,40 @@
 
 #include "config.h"
 
-#include "sd-support-page.h"
+#include "sd-support-page-private.h"
 
 #include "sd-app-errors.h"
-#include "sd-new-ticket-page.h"
 #include "sd-outbox-row.h"
-#include "sd-ticket-list.h"
-#include "sd-ticket-page.h"
 #include "sd-ticket-row.h"
 
 #include <glib/gi18n.h>
 
 #define PAGE_SIZE 50
 
-struct _SdSupportPage
-{
-  GtkWidget        parent_instance;
-
-  /* template widgets */
-  GtkStack        *stack;
-  GtkSearchEntry  *search_entry;
-  GtkDropDown     *category_dropdown;
-  GtkStringList   *category_names;
-  GtkDropDown     *status_dropdown;
-  GtkStack        *list_stack;
-  GtkListView     *list_view;
-  AdwStatusPage   *error_page;
-  GtkListBox      *outbox_list;
-  SdNewTicketPage *new_ticket_page;
-  SdTicketPage    *ticket_page;
-
-  /* owned */
-  SdClient        *client;
-  SdOutbox        *outbox;
-  /* The ticket just created from the form: opened once sent, if the list is still shown. */
-  SdOutboxItem    *awaited;
-  SdTicketList    *tickets;
-  GCancellable    *cancellable;
-  /* The categories' ids, in the drop-down's order after "All categories". */
-  GPtrArray       *category_ids;
-  /* id -> name, for the rows */
-  GHashTable      *category_names_by_id;
-};
-
 G_DEFINE_FINAL_TYPE (SdSupportPage, sd_support_page, GTK_TYPE_WIDGET)
 
-static const char * const statuses[] = { NULL, "pending", "solved" };
+enum {
+  TICKET_OPENED,
+  N_SIGNALS
+};
 
-static SdTicketQuery *
-current_query (SdSupportPage *self)
-{
-  guint category = gtk_drop_down_get_selected (self->category_dropdown);
-  guint status = gtk_drop_down_get_selected (self->status_dropdown);
-  const char *category_id = NULL;
-
-  if (category != GTK_INVALID_LIST_POSITION && category > 0 && category <= self->category_ids->len)
-    category_id = g_ptr_array_index (self->category_ids, category - 1);
-
-  return sd_ticket_query_new (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
-                              category_id,
-                              status < G_N_ELEMENTS (statuses) ? statuses[status] : NULL);
-}
-
-static gboolean
-query_filters (const SdTicketQuery *query)
-{
-  return (query->q != NULL && *query->q != '\0') || query->category != NULL ||
-         query->status != NULL;
-}
+static guint signals[N_SIGNALS];
 
 /* Never a blank pane: loading, the list, empty, no results, or what went wrong. */
-static void
-update_list_state (SdSupportPage *self)
+void
+sd_support_page_update_list_state (SdSupportPage *self)
 {
   const GError *error;
   guint n_items;
 
   if (self->tickets == NULL)
     return;
+
+  if (self->query_deferred)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "loading");
+      return;
+    }
 
   error = sd_ticket_list_get_error (self->tickets);
   n_items = g_list_model_get_n_items (G_LIST_MODEL (self->tickets));
@@ -95,21 +51,21 @@ update_list_state (SdSupportPage *self)
       adw_status_page_set_description (self->error_page, message);
       gtk_stack_set_visible_child_name (self->list_stack, "error");
     }
-  else if (query_filters (sd_ticket_list_get_query (self->tickets)))
+  else if (sd_support_page_query_filters (sd_ticket_list_get_query (self->tickets)))
     gtk_stack_set_visible_child_name (self->list_stack, "no-results");
   else
     gtk_stack_set_visible_child_name (self->list_stack, "empty");
 }
 
-static void
-filters_changed_cb (SdSupportPage *self)
+void
+sd_support_page_filters_changed (SdSupportPage *self)
 {
   g_autoptr(SdTicketQuery) query = NULL;
 
-  if (self->tickets == NULL)
+  if (self->tickets == NULL || self->query_deferred)
     return;
 
-  query = current_query (self);
+  query = sd_support_page_current_query (self);
   if (!sd_ticket_query_equal (query, sd_ticket_list_get_query (self->tickets)))
     sd_ticket_list_set_query (self->tickets, query);
 }
@@ -227,38 +183,26 @@ categories_loaded_cb (GObject      *source,
   g_autoptr(SdSupportPage) self = user_data;
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
 
   categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
   if (categories == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot load the categories: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot load the categories: %s", error->message);
+      /* The list waits no longer: the remembered category is likely still good. */
+      if (self->query_deferred && self->tickets != NULL)
+        {
+          g_autoptr(SdTicketQuery) query = sd_support_page_current_query (self);
+
+          self->query_deferred = FALSE;
+          sd_ticket_list_set_query (self->tickets, query);
+          sd_support_page_update_list_state (self);
+        }
       return;
     }
 
-  g_ptr_array_set_size (self->category_ids, 0);
-  g_hash_table_remove_all (self->category_names_by_id);
-
-  g_ptr_array_add (names, (gpointer)_("All categories"));
-  for (guint i = 0; i < categories->len; i++)
-    {
-      SdCategory *category = g_ptr_array_index (categories, i);
-
-      g_ptr_array_add (self->category_ids, g_strdup (sd_category_get_id (category)));
-      g_hash_table_insert (self->category_names_by_id, g_strdup (sd_category_get_id (category)),
-                           g_strdup (sd_category_get_name (category)));
-      g_ptr_array_add (names, (gpointer)sd_category_get_name (category));
-    }
-  g_ptr_array_add (names, NULL);
-
-  /* Replacing the names resets the selection, which is "All categories" here anyway. */
-  g_signal_handlers_block_by_func (self->category_dropdown, filters_changed_cb, self);
-  gtk_string_list_splice (self->category_names, 0,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->category_names)),
-                          (const char * const *)names->pdata);
-  gtk_drop_down_set_selected (self->category_dropdown, 0);
-  g_signal_handlers_unblock_by_func (self->category_dropdown, filters_changed_cb, self);
+  sd_support_page_show_categories (self, categories);
 
   /* Rows bound before the names arrived show ids: setting the model again binds them anew. */
   if (self->tickets != NULL)
@@ -293,55 +237,6 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
-setup_choice_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  ellipsize)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  /* In the button, long names shorten, so the filters fit a narrow window. */
-  if (GPOINTER_TO_INT (ellipsize))
-    {
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (label), 3);
-    }
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_choice_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  GtkStringObject *choice = gtk_list_item_get_item (item);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
-                      gtk_string_object_get_string (choice));
-}
-
-static GtkListItemFactory *
-choice_factory (gboolean ellipsize)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_choice_cb), GINT_TO_POINTER (ellipsize));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_choice_cb), NULL);
-
-  return factory;
-}
-
-static void
-setup_drop_down (GtkDropDown *drop_down)
-{
-  g_autoptr(GtkListItemFactory) button_factory = choice_factory (TRUE);
-  g_autoptr(GtkListItemFactory) list_factory = choice_factory (FALSE);
-
-  gtk_drop_down_set_factory (drop_down, button_factory);
-  gtk_drop_down_set_list_factory (drop_down, list_factory);
-}
-
-static void
 sd_support_page_dispose (GObject *object)
 {
   SdSupportPage *self = (SdSupportPage *)object;
@@ -353,6 +248,7 @@ sd_support_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_clear_object (&self->outbox);
   g_clear_object (&self->awaited);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_SUPPORT_PAGE);
 
@@ -367,6 +263,7 @@ sd_support_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->category_ids, g_ptr_array_unref);
   g_clear_pointer (&self->category_names_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->category_id, g_free);
 
   G_OBJECT_CLASS (sd_support_page_parent_class)->finalize (object);
 }
@@ -396,9 +293,16 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, outbox_list);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, new_ticket_page);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, ticket_page);
-  gtk_widget_class_bind_template_callback (widget_class, filters_changed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
+                                                G_CALLBACK (sd_support_page_filters_changed));
+  gtk_widget_class_bind_template_callback_full (widget_class, "filter_chosen_cb",
+                                                G_CALLBACK (sd_support_page_filter_chosen_cb));
   gtk_widget_class_bind_template_callback (widget_class, ticket_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, ticket_queued_cb);
+
+  signals[TICKET_OPENED] =
+    g_signal_new ("ticket-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TICKET);
 
   gtk_widget_class_install_action (widget_class, "support.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "support.reload", NULL, reload_action);
@@ -410,7 +314,6 @@ static void
 sd_support_page_init (SdSupportPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  const char *all[] = { _("All categories"), NULL };
 
   self->cancellable = g_cancellable_new ();
   self->category_ids = g_ptr_array_new_with_free_func (g_free);
@@ -418,9 +321,7 @@ sd_support_page_init (SdSupportPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_string_list_splice (self->category_names, 0, 0, all);
-  setup_drop_down (self->category_dropdown);
-  setup_drop_down (self->status_dropdown);
+  sd_support_page_filters_init (self);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
@@ -455,24 +356,37 @@ sd_support_page_set_client (SdSupportPage *self,
     return;
 
   /* A new session starts from a clean list. */
-  g_signal_handlers_block_by_func (self->search_entry, filters_changed_cb, self);
+  g_signal_handlers_block_by_func (self->search_entry, sd_support_page_filters_changed, self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  g_signal_handlers_unblock_by_func (self->search_entry, filters_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->search_entry, sd_support_page_filters_changed, self);
 
   self->tickets = sd_ticket_list_new (client, PAGE_SIZE);
   g_signal_connect_object (self->tickets, "items-changed",
-                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (sd_support_page_update_list_state), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tickets, "notify::loading",
-                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (sd_support_page_update_list_state), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tickets, "notify::error",
-                           G_CALLBACK (update_list_state), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (sd_support_page_update_list_state), self,
+                           G_CONNECT_SWAPPED);
 
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tickets)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 
-  query = current_query (self);
-  sd_ticket_list_set_query (self->tickets, query);
-  update_list_state (self);
+  /*
+   * A remembered category may be gone from the service: asking for it would
+   * fail, so the list waits for the categories first. Without one, it loads
+   * at once.
+   */
+  self->categories_loaded = FALSE;
+  self->query_deferred = self->category_id != NULL;
+  if (!self->query_deferred)
+    {
+      query = sd_support_page_current_query (self);
+      sd_ticket_list_set_query (self->tickets, query);
+    }
+  sd_support_page_update_list_state (self);
 
   sd_client_list_categories_async (client, self->cancellable, categories_loaded_cb,
                                    g_object_ref (self));
@@ -548,6 +462,88 @@ sd_support_page_open_ticket (SdSupportPage *self,
 
   sd_ticket_page_set_ticket (self->ticket_page, ticket);
   gtk_stack_set_visible_child_name (self->stack, "ticket");
+  g_signal_emit (self, signals[TICKET_OPENED], 0, ticket);
+}
+
+static void
+ticket_found_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SdSupportPage) self = user_data;
+  g_autoptr(SdTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ticket = sd_client_get_ticket_finish (SD_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (ticket == NULL)
+    {
+      g_autofree char *message = sd_app_error_message (error);
+      /* Translators: what failed, then why. */
+      g_autofree char *text = g_strdup_printf (_("The ticket cannot be opened. %s"), message);
+
+      g_debug ("Cannot open ticket: %s", error->message);
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+      return;
+    }
+
+  sd_support_page_open_ticket (self, ticket);
+}
+
+void
+sd_support_page_open_ticket_by_id (SdSupportPage *self,
+                                   gint64         ticket_id)
+{
+  GListModel *tickets;
+
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  g_return_if_fail (ticket_id > 0);
+
+  if (self->client == NULL)
+    return;
+
+  /* The list's own object, when it has one, so that the list follows what the page learns. */
+  tickets = self->tickets != NULL ? G_LIST_MODEL (self->tickets) : NULL;
+  for (guint i = 0; tickets != NULL && i < g_list_model_get_n_items (tickets); i++)
+    {
+      g_autoptr(SdTicket) ticket = g_list_model_get_item (tickets, i);
+
+      if (sd_ticket_get_id (ticket) == ticket_id)
+        {
+          sd_support_page_open_ticket (self, ticket);
+          sd_ticket_page_refresh (self->ticket_page);
+          return;
+        }
+    }
+
+  sd_client_get_ticket_async (self->client, ticket_id, self->cancellable, ticket_found_cb,
+                              g_object_ref (self));
+}
+
+SdTicket *
+sd_support_page_get_open_ticket (SdSupportPage *self)
+{
+  g_return_val_if_fail (SD_IS_SUPPORT_PAGE (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "ticket") != 0)
+    return NULL;
+
+  return sd_ticket_page_get_ticket (self->ticket_page);
+}
+
+void
+sd_support_page_set_settings (SdSupportPage *self,
+                              GSettings     *settings)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  if (!g_set_object (&self->settings, settings))
+    return;
+
+  sd_support_page_restore_filters (self);
 }
 
 void

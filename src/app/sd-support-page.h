@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE (SdSupportPage, sd_support_page, SD, SUPPORT_PAGE, GtkWidge
 
 /*
  * The ticket list with its search and filters, and, navigated to from it,
- * the new-ticket form and a ticket's conversation.
+ * the new-ticket form and a ticket's conversation. "ticket-opened"
+ * (SdTicket) tells that a ticket's conversation is shown.
  */
 void      sd_support_page_set_client    (SdSupportPage *self,
                                          SdClient      *client);
@@ -28,5 +29,17 @@ void      sd_support_page_open_ticket   (SdSupportPage *self,
                                          SdTicket      *ticket);
 /* Refreshes what is shown (the list, or the open conversation). */
 void      sd_support_page_refresh       (SdSupportPage *self);
+/* Opens the ticket @ticket_id, fetching it unless the list has it. */
+void      sd_support_page_open_ticket_by_id (SdSupportPage *self,
+                                             gint64         ticket_id);
+/* The ticket whose conversation is shown, or NULL. */
+SdTicket *sd_support_page_get_open_ticket   (SdSupportPage *self);
+/*
+ * Where the category and status filters are remembered ("last-category",
+ * "last-status"): they are restored from it now and saved to it as the user
+ * chooses.
+ */
+void      sd_support_page_set_settings      (SdSupportPage *self,
+                                             GSettings     *settings);
 
 G_END_DECLS

@@ -2,40 +2,13 @@
 
 #include "config.h"
 
-#include "sd-window.h"
+#include "sd-window-private.h"
 
 #include "sd-app-errors.h"
 #include "sd-credentials.h"
-#include "sd-drafts.h"
 #include "sd-outbox.h"
-#include "sd-pin-page.h"
-#include "sd-sign-in-page.h"
-#include "sd-support-page.h"
 
 #include <glib/gi18n.h>
-
-struct _SdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* template widgets */
-  AdwToastOverlay      *toast_overlay;
-  GtkStack             *session_stack;
-  SdSignInPage         *sign_in_page;
-  AdwViewStack         *view_stack;
-  SdSupportPage        *support_page;
-  SdPinPage            *pin_page;
-  GtkRevealer          *offline_revealer;
-
-  /* owned */
-  SdClient             *client;
-  /* The signed-in account's unsent work and drafts; kept while it signs in again. */
-  SdOutbox             *outbox;
-  SdDrafts             *drafts;
-  GCancellable         *cancellable;
-  /* Cancelled by the next look at the network. */
-  GCancellable         *reach_cancellable;
-};
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -100,53 +73,6 @@ outbox_session_ended_cb (SdWindow *self)
     sd_outbox_set_client (self->outbox, self->client);
 }
 
-static void
-reach_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(SdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean online;
-
-  online = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  gtk_revealer_set_reveal_child (self->offline_revealer, !online);
-  if (self->outbox != NULL)
-    sd_outbox_set_online (self->outbox, online);
-
-  /* Back online: what the pages show may be out of date. */
-  if (online && self->client != NULL)
-    sd_support_page_refresh (self->support_page);
-}
-
-/*
- * Whether the service's host can be reached at all, asked again at every
- * change of the network. A server on this machine is always reachable.
- */
-static void
-check_network (SdWindow *self)
-{
-  GNetworkMonitor *monitor = g_network_monitor_get_default ();
-  g_autoptr(GSocketConnectable) address = NULL;
-
-  if (self->client == NULL)
-    return;
-
-  g_cancellable_cancel (self->reach_cancellable);
-  g_clear_object (&self->reach_cancellable);
-
-  address = g_network_address_parse_uri (sd_client_get_base_url (self->client), 443, NULL);
-  if (address == NULL)
-    return;
-
-  self->reach_cancellable = g_cancellable_new ();
-  g_network_monitor_can_reach_async (monitor, address, self->reach_cancellable, reach_cb,
-                                     g_object_ref (self));
-}
-
 /* The outbox and drafts of @client's account: those kept from before, or the account's own. */
 static void
 use_account (SdWindow *self,
@@ -190,13 +116,14 @@ show_signed_in (SdWindow *self,
   sd_support_page_set_client (self->support_page, client);
   sd_support_page_set_outbox (self->support_page, self->outbox, self->drafts);
   sd_pin_page_set_client (self->pin_page, client);
-  check_network (self);
+  sd_window_check_network (self);
 
   /* The service's limits, known before the first file is added; the default serves meanwhile. */
   sd_client_get_limits_async (client, self->cancellable, NULL, NULL);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "support");
   gtk_stack_set_visible_child_name (self->session_stack, "signed-in");
+  sd_window_background_signed_in (self);
 }
 
 static void
@@ -212,6 +139,7 @@ show_sign_in (SdWindow   *self,
    * the outbox stays, without a client, for when the same account is back.
    */
   g_clear_object (&self->client);
+  sd_window_background_signed_out (self);
   sd_support_page_set_outbox (self->support_page, NULL, NULL);
   sd_support_page_set_client (self->support_page, NULL);
   sd_pin_page_set_client (self->pin_page, NULL);
@@ -368,6 +296,8 @@ sign_out_action (GtkWidget  *widget,
                                     NULL, NULL, NULL);
   sd_credentials_clear_pin_async (server, user != NULL ? sd_user_get_email (user) : NULL,
                                   NULL, NULL, NULL);
+  /* What was said about this account is no business of whoever signs in next. */
+  sd_application_withdraw_notifications (get_application (self));
 
   show_sign_in (self, NULL);
 }
@@ -434,17 +364,6 @@ toast_action (GtkWidget  *widget,
 }
 
 static void
-is_active_changed_cb (SdWindow *self)
-{
-  /* Agents answer while the user is elsewhere: coming back shows what is new. */
-  if (gtk_window_is_active (GTK_WINDOW (self)) && self->client != NULL)
-    {
-      sd_support_page_refresh (self->support_page);
-      sd_pin_page_refresh (self->pin_page);
-    }
-}
-
-static void
 save_window_state (SdWindow *self)
 {
   GSettings *settings = sd_application_get_settings (get_application (self));
@@ -495,12 +414,28 @@ sd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
 }
 
+/* "Contact support" is offered where there is a way to it: an address or a chat. */
+static void
+update_contact (SdWindow *self)
+{
+  GActionGroup *app = G_ACTION_GROUP (get_application (self));
+
+  sd_sign_in_page_set_can_contact (self->sign_in_page,
+                                   g_action_group_get_action_enabled (app, "contact-email") ||
+                                   g_action_group_get_action_enabled (app, "contact-chat"));
+}
+
 /* Needs the application, which GtkWindow sets only after construction. */
 static void
 start (SdWindow *self)
 {
   SdApplication *app = get_application (self);
   GSettings *settings = sd_application_get_settings (app);
+
+  g_signal_connect_object (app, "action-enabled-changed", G_CALLBACK (update_contact), self,
+                           G_CONNECT_SWAPPED);
+  update_contact (self);
+  sd_support_page_set_settings (self->support_page, settings);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (settings, "window-width"),
@@ -542,6 +477,7 @@ sd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->reach_cancellable);
   g_clear_object (&self->client);
+  g_clear_object (&self->watch);
   if (self->outbox != NULL)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_clear_object (&self->outbox);
@@ -606,10 +542,7 @@ sd_window_init (SdWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_signal_connect_object (self, "notify::is-active",
-                           G_CALLBACK (is_active_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
-                           G_CALLBACK (check_network), self, G_CONNECT_SWAPPED);
+  sd_window_background_init (self);
 }
 
 SdWindow *

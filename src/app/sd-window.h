@@ -2,6 +2,7 @@
 
 #include <adwaita.h>
 
+#include "sd-activity-watch.h"
 #include "sd-application.h"
 #include "sd-outbox.h"
 
@@ -20,5 +21,19 @@ SdOutbox  *sd_window_get_outbox (SdWindow      *self);
 const char *sd_window_get_state (SdWindow      *self);
 void       sd_window_add_toast  (SdWindow      *self,
                                  const char    *title);
+/*
+ * Shows the ticket @ticket_id, or the Support PIN page (and renews the PIN
+ * with @renew, asking first if it still works), as soon as there is a
+ * session: at once when signed in, else once the user is.
+ */
+void       sd_window_open_ticket (SdWindow     *self,
+                                  gint64        ticket_id);
+void       sd_window_show_pin    (SdWindow     *self,
+                                  gboolean      renew);
+/*
+ * The session's watch for agents' replies and uses of the PIN, which runs
+ * while the window is not active and has them notified; NULL before sign-in.
+ */
+SdActivityWatch *sd_window_get_activity_watch (SdWindow *self);
 
 G_END_DECLS

@@ -1,0 +1,240 @@
+#define G_LOG_DOMAIN "sd-window"
+
+#include "config.h"
+
+#include "sd-window-private.h"
+
+static SdApplication *
+get_application (SdWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  return SD_IS_APPLICATION (app) ? SD_APPLICATION (app) : NULL;
+}
+
+/* The network */
+
+static void
+reach_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean online;
+
+  online = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_revealer_set_reveal_child (self->offline_revealer, !online);
+  if (self->outbox != NULL)
+    sd_outbox_set_online (self->outbox, online);
+
+  /* Back online: what the pages show may be out of date. */
+  if (online && self->client != NULL)
+    sd_support_page_refresh (self->support_page);
+}
+
+/* A server on this machine is always reachable. */
+void
+sd_window_check_network (SdWindow *self)
+{
+  GNetworkMonitor *monitor = g_network_monitor_get_default ();
+  g_autoptr(GSocketConnectable) address = NULL;
+
+  if (self->client == NULL)
+    return;
+
+  g_cancellable_cancel (self->reach_cancellable);
+  g_clear_object (&self->reach_cancellable);
+
+  address = g_network_address_parse_uri (sd_client_get_base_url (self->client), 443, NULL);
+  if (address == NULL)
+    return;
+
+  self->reach_cancellable = g_cancellable_new ();
+  g_network_monitor_can_reach_async (monitor, address, self->reach_cancellable, reach_cb,
+                                     g_object_ref (self));
+}
+
+/* Notifications */
+
+static void
+agent_replied_cb (SdWindow        *self,
+                  SdTicket        *ticket,
+                  SdMessage       *message,
+                  SdActivityWatch *watch)
+{
+  SdApplication *app = get_application (self);
+
+  /* With the window in front, the page shows it already. */
+  if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    sd_application_notify_reply (app, ticket, message);
+}
+
+static void
+pin_used_cb (SdWindow        *self,
+             SdPinStatus     *status,
+             SdActivityWatch *watch)
+{
+  SdApplication *app = get_application (self);
+
+  if (app != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    sd_application_notify_pin_use (app, status);
+}
+
+/* What the user has in front of them needs no notification any more. */
+static void
+withdraw_shown (SdWindow *self)
+{
+  SdApplication *app = get_application (self);
+  const char *page;
+  SdTicket *ticket;
+
+  if (app == NULL || self->client == NULL || !gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  page = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (page, "pin") == 0)
+    sd_application_withdraw_pin_notification (app);
+  else if ((ticket = sd_support_page_get_open_ticket (self->support_page)) != NULL)
+    sd_application_withdraw_ticket_notification (app, sd_ticket_get_id (ticket));
+}
+
+static void
+ticket_opened_cb (SdWindow      *self,
+                  SdTicket      *ticket,
+                  SdSupportPage *page)
+{
+  SdApplication *app = get_application (self);
+
+  if (app != NULL)
+    sd_application_withdraw_ticket_notification (app, sd_ticket_get_id (ticket));
+}
+
+/* Watching is for a window on screen that the user is not looking at; not one going away. */
+static void
+update_watch (SdWindow *self)
+{
+  if (self->watch != NULL)
+    sd_activity_watch_set_running (self->watch,
+                                   gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+                                   !gtk_window_is_active (GTK_WINDOW (self)));
+}
+
+static void
+is_active_changed_cb (SdWindow *self)
+{
+  /* Agents answer while the user is elsewhere: coming back shows what is new. */
+  if (gtk_window_is_active (GTK_WINDOW (self)) && self->client != NULL)
+    {
+      sd_support_page_refresh (self->support_page);
+      sd_pin_page_refresh (self->pin_page);
+    }
+
+  update_watch (self);
+  withdraw_shown (self);
+}
+
+/* What notifications ask for */
+
+static void
+run_pending (SdWindow *self)
+{
+  gint64 ticket_id = self->pending_ticket_id;
+  gboolean renew = self->pending_renew;
+
+  if (self->client == NULL)
+    return;
+
+  if (ticket_id > 0)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "support");
+      sd_support_page_open_ticket_by_id (self->support_page, ticket_id);
+    }
+  else if (self->pending_pin)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "pin");
+      if (renew)
+        sd_pin_page_renew (self->pin_page);
+    }
+
+  self->pending_ticket_id = 0;
+  self->pending_pin = FALSE;
+  self->pending_renew = FALSE;
+}
+
+void
+sd_window_background_init (SdWindow *self)
+{
+  g_signal_connect_object (self, "notify::is-active",
+                           G_CALLBACK (is_active_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "map", G_CALLBACK (update_watch), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "unmap", G_CALLBACK (update_watch), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (withdraw_shown), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->support_page, "ticket-opened",
+                           G_CALLBACK (ticket_opened_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (g_network_monitor_get_default (), "network-changed",
+                           G_CALLBACK (sd_window_check_network), self, G_CONNECT_SWAPPED);
+}
+
+void
+sd_window_background_signed_in (SdWindow *self)
+{
+  sd_window_background_signed_out (self);
+
+  self->watch = sd_activity_watch_new (self->client);
+  g_signal_connect_object (self->watch, "agent-replied", G_CALLBACK (agent_replied_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->watch, "pin-used", G_CALLBACK (pin_used_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_watch (self);
+
+  run_pending (self);
+}
+
+void
+sd_window_background_signed_out (SdWindow *self)
+{
+  if (self->watch == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->watch, self);
+  sd_activity_watch_set_running (self->watch, FALSE);
+  g_clear_object (&self->watch);
+}
+
+void
+sd_window_open_ticket (SdWindow *self,
+                       gint64    ticket_id)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (ticket_id > 0);
+
+  self->pending_ticket_id = ticket_id;
+  self->pending_pin = FALSE;
+  self->pending_renew = FALSE;
+  run_pending (self);
+}
+
+void
+sd_window_show_pin (SdWindow *self,
+                    gboolean  renew)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  self->pending_ticket_id = 0;
+  self->pending_pin = TRUE;
+  self->pending_renew = renew;
+  run_pending (self);
+}
+
+SdActivityWatch *
+sd_window_get_activity_watch (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->watch;
+}

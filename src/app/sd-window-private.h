@@ -1,0 +1,64 @@
+#pragma once
+
+#include "sd-window.h"
+
+#include "sd-activity-watch.h"
+#include "sd-drafts.h"
+#include "sd-pin-page.h"
+#include "sd-sign-in-page.h"
+#include "sd-support-page.h"
+
+G_BEGIN_DECLS
+
+/*
+ * What the files of SdWindow share: sd-window.c has the window's life and
+ * its session, sd-window-background.c what it does while the user is
+ * elsewhere (the network, the activity watch and its notifications) and
+ * what notifications ask of it.
+ */
+
+struct _SdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *session_stack;
+  SdSignInPage         *sign_in_page;
+  AdwViewStack         *view_stack;
+  SdSupportPage        *support_page;
+  SdPinPage            *pin_page;
+  GtkRevealer          *offline_revealer;
+
+  /* owned */
+  SdClient             *client;
+  /* The signed-in account's unsent work and drafts; kept while it signs in again. */
+  SdOutbox             *outbox;
+  SdDrafts             *drafts;
+  /* Looks for agents' replies and uses of the PIN while the window is in the background. */
+  SdActivityWatch      *watch;
+  GCancellable         *cancellable;
+  /* Cancelled by the next look at the network. */
+  GCancellable         *reach_cancellable;
+
+  /*
+   * What a notification asked for before there was a session (it started
+   * the app, say), done once signed in: a ticket to open (0 for none), the
+   * PIN page, and a renewal of the PIN.
+   */
+  gint64                pending_ticket_id;
+  gboolean              pending_pin;
+  gboolean              pending_renew;
+};
+
+/* sd-window-background.c */
+/* Connects to the window's focus and pages; once, from init. */
+void sd_window_background_init       (SdWindow *self);
+/* The session's client is set: watches it, and does what waited for a session. */
+void sd_window_background_signed_in  (SdWindow *self);
+/* The session ended: stops watching. */
+void sd_window_background_signed_out (SdWindow *self);
+/* Whether the service's host can be reached, asked again at every change of the network. */
+void sd_window_check_network         (SdWindow *self);
+
+G_END_DECLS

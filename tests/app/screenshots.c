@@ -3,7 +3,9 @@
 #include "sd-support-page.h"
 #include "sd-test-app.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 /*
  * Makes the README's and the metainfo's screenshots: the real app against
@@ -46,6 +48,22 @@ save (SdTestApp  *app,
   g_print ("%s\n", path);
 }
 
+/* As sd_test_app_sign_in(), finding the fields by their names in the language shown. */
+static void
+sign_in (SdTestApp *app)
+{
+  GtkWidget *root = GTK_WIDGET (app->window);
+
+  sd_test_wait_until (g_strcmp0 (sd_window_get_state (app->window), "sign-in") == 0 &&
+                      gtk_widget_get_mapped (root));
+  gtk_editable_set_text (GTK_EDITABLE (sd_test_find (root, _("Email"), G_TYPE_NONE, FALSE)),
+                         "customer@example.com");
+  gtk_editable_set_text (GTK_EDITABLE (sd_test_find (root, _("Password"), G_TYPE_NONE, FALSE)),
+                         SD_TEST_PASSWORD);
+  sd_test_click (root, _("Sign in"));
+  sd_test_wait_until (g_strcmp0 (sd_window_get_state (app->window), "signed-in") == 0);
+}
+
 static void
 ticket_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -65,6 +83,12 @@ main (int   argc,
   SdTestApp *app;
   GtkWidget *field;
 
+  /* As main.c does, so that LANGUAGE shows the app translated (from its install prefix). */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -79,7 +103,7 @@ main (int   argc,
 
   save (app, "sign-in");
 
-  sd_test_app_sign_in (app, "customer@example.com");
+  sign_in (app);
   client = sd_window_get_client (app->window);
   support = SD_SUPPORT_PAGE (sd_test_find_type (GTK_WIDGET (app->window), SD_TYPE_SUPPORT_PAGE,
                                                 NULL));
@@ -91,18 +115,18 @@ main (int   argc,
   ticket = sd_client_get_ticket_finish (client, result, NULL);
   g_assert_nonnull (ticket);
   sd_support_page_open_ticket (support, ticket);
-  field = sd_test_find (GTK_WIDGET (app->window), "New message", GTK_TYPE_TEXT_VIEW, FALSE);
+  field = sd_test_find (GTK_WIDGET (app->window), _("New message"), GTK_TYPE_TEXT_VIEW, FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (field)),
                             "Thank you! I will try the new rule set this afternoon.", -1);
   save (app, "ticket");
 
   gtk_widget_activate_action (GTK_WIDGET (app->window), "win.new-ticket", NULL);
-  field = sd_test_find (GTK_WIDGET (app->window), "Subject", G_TYPE_NONE, FALSE);
+  field = sd_test_find (GTK_WIDGET (app->window), _("Subject"), G_TYPE_NONE, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (field), "Scanner stops after ten pages");
   save (app, "new-ticket");
 
   gtk_widget_activate_action (GTK_WIDGET (app->window), "win.show-page", "s", "pin");
-  sd_test_click (GTK_WIDGET (app->window), "Renew");
+  sd_test_click (GTK_WIDGET (app->window), _("Renew"));
   sd_test_spin (1000);
   save (app, "support-pin");
 

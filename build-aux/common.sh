@@ -20,6 +20,12 @@ RUN_PACKAGES=(
   gnome-keyring dbus-x11 librsvg2-common
 )
 
+# build-aux/bench: load (wrk), requests (curl), and the headless session of build-aux/headless.
+BENCH_PACKAGES=(
+  wrk curl
+  xvfb xauth dbus dbus-x11 gnome-keyring librsvg2-common
+)
+
 # Installs the packages that are missing, non-interactively, as root or through sudo.
 install_packages () {
   local missing=()

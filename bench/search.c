@@ -1,0 +1,421 @@
+#define G_LOG_DOMAIN "sd-bench-search"
+
+#include "config.h"
+
+#include "sd-bench-util.h"
+#include "sd-bench-words.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * search: GET /api/v1/tickets?q=… on the seeded service, timed from this
+ * client over loopback (libsoup, one kept-alive connection: the time from
+ * sending the request to having read the whole answer), against the very
+ * query the server runs for it (sd-api-tickets.c: the same SQL, the same
+ * MATCH expression, the same bindings, every row read) run here directly on
+ * the same database with the sqlite3 C API. Both alternate, query by query,
+ * so that a noisy neighbour hurts both alike.
+ *
+ * One line: the median of all server times against the median of all
+ * direct times; the budget is a ratio of at most 2 and, in absolute
+ * terms, a median under 10 ms. Lines starting with '#' give each query
+ * kind and the 95th percentile.
+ */
+
+#define MEDIAN_LIMIT_MS 10.0
+#define PAGE_SIZE 50
+
+/* As in sd-api-tickets.c. */
+#define TICKET_COLUMNS \
+  "t.id, t.subject, t.category_id, t.status, t.requester_id, u.name, t.created_at," \
+  " t.updated_at, t.message_count, t.last_message_at, t.organization_id" \
+  " FROM tickets t JOIN users u ON u.id = t.requester_id"
+
+typedef struct
+{
+  char         *name;
+  char         *q;
+  const char   *category;
+  const char   *status;
+  char         *path;
+  char         *match;
+  sqlite3_stmt *stmt;
+  GArray       *server_ms;
+  GArray       *direct_ms;
+  guint         n_results;
+} Query;
+
+/* sd-api-tickets.c's build_match(), word for word. */
+static char *
+build_match (const char *q)
+{
+  g_auto(GStrv) words = g_strsplit_set (q, " \t\r\n\f\v", -1);
+  g_autoptr(GString) match = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      gboolean searchable = FALSE;
+
+      for (const char *p = words[i]; *p && !searchable; p = g_utf8_next_char (p))
+        searchable = g_unichar_isalnum (g_utf8_get_char (p));
+      if (!searchable)
+        continue;
+
+      if (match->len > 0)
+        g_string_append_c (match, ' ');
+      g_string_append_c (match, '"');
+      for (const char *p = words[i]; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (match, '"');
+          g_string_append_c (match, *p);
+        }
+      g_string_append_c (match, '"');
+    }
+
+  if (match->len == 0)
+    return NULL;
+
+  g_string_append_c (match, '*');
+
+  return g_string_free (g_steal_pointer (&match), FALSE);
+}
+
+/* The statement sd_api_tickets_list() prepares for a customer's search with these filters. */
+static sqlite3_stmt *
+prepare_direct (sqlite3    *db,
+                const char *category,
+                const char *status)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " TICKET_COLUMNS " WHERE 1");
+  sqlite3_stmt *stmt = NULL;
+
+  g_string_append (sql, " AND t.organization_id = :org");
+  if (category != NULL)
+    g_string_append (sql, " AND t.category_id = :category");
+  if (status != NULL)
+    g_string_append (sql, " AND t.status = :status");
+  g_string_append (sql, " AND t.id IN (SELECT rowid FROM ticket_search"
+                        " WHERE ticket_search MATCH :match)");
+  g_string_append (sql, " ORDER BY t.updated_at DESC, t.id DESC LIMIT :limit");
+
+  if (sqlite3_prepare_v3 (db, sql->str, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    g_error ("Cannot prepare %s: %s", sql->str, sqlite3_errmsg (db));
+
+  return stmt;
+}
+
+static void
+bind_named_int (sqlite3_stmt *stmt,
+                const char   *name,
+                gint64        value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_int64 (stmt, index, value);
+}
+
+static void
+bind_named_text (sqlite3_stmt *stmt,
+                 const char   *name,
+                 const char   *value)
+{
+  int index = sqlite3_bind_parameter_index (stmt, name);
+
+  if (index > 0)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
+}
+
+/* Runs the query as the server does, reading every column of every row; returns the rows. */
+static guint
+run_direct (Query  *query,
+            gint64  organization_id)
+{
+  sqlite3_stmt *stmt = query->stmt;
+  guint rows = 0;
+  gint64 sum = 0;
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  bind_named_int (stmt, ":org", organization_id);
+  bind_named_text (stmt, ":category", query->category);
+  bind_named_text (stmt, ":status", query->status);
+  bind_named_text (stmt, ":match", query->match);
+  /* One more than a page, as the server asks, to know whether there is a next page. */
+  bind_named_int (stmt, ":limit", PAGE_SIZE + 1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      rows++;
+      for (int column = 0; column < sqlite3_column_count (stmt); column++)
+        {
+          if (sqlite3_column_type (stmt, column) == SQLITE_TEXT)
+            sum += strlen ((const char *)sqlite3_column_text (stmt, column));
+          else
+            sum += sqlite3_column_int64 (stmt, column);
+        }
+    }
+  if (rc != SQLITE_DONE)
+    g_error ("Query failed: %s", sqlite3_errmsg (sqlite3_db_handle (stmt)));
+  sqlite3_reset (stmt);
+
+  /* Keeps the reads from being optimized away. */
+  if (sum == 42)
+    g_printerr (" ");
+
+  return MIN (rows, PAGE_SIZE);
+}
+
+/*
+ * Returns the number of tickets in the answer, and in *@out_ms the time from
+ * sending the request to having the whole answer (read, not yet parsed).
+ */
+static guint
+run_server (SoupSession *session,
+            const char  *base_url,
+            const char  *token,
+            Query       *query,
+            double      *out_ms)
+{
+  g_autofree char *url = g_strconcat (base_url, query->path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  gint64 start;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  start = g_get_monotonic_time ();
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  *out_ms = (g_get_monotonic_time () - start) / 1000.0;
+  if (body == NULL || soup_message_get_status (msg) != SOUP_STATUS_OK)
+    g_error ("GET %s: %s", query->path,
+             error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   &error))
+    g_error ("GET %s: %s", query->path, error->message);
+  object = json_node_get_object (json_parser_get_root (parser));
+
+  return json_array_get_length (json_object_get_array_member (object, "tickets"));
+}
+
+static Query *
+query_new (sqlite3    *db,
+           const char *name,
+           const char *q,
+           const char *category,
+           const char *status)
+{
+  Query *query = g_new0 (Query, 1);
+  g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
+  GString *path = g_string_new ("/api/v1/tickets?q=");
+
+  g_string_append (path, escaped);
+  if (category != NULL)
+    g_string_append_printf (path, "&category=%s", category);
+  if (status != NULL)
+    g_string_append_printf (path, "&status=%s", status);
+
+  query->name = g_strdup (name);
+  query->q = g_strdup (q);
+  query->category = category;
+  query->status = status;
+  query->path = g_string_free (path, FALSE);
+  query->match = build_match (q);
+  query->stmt = prepare_direct (db, category, status);
+  query->server_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  query->direct_ms = g_array_new (FALSE, FALSE, sizeof (double));
+
+  return query;
+}
+
+static void
+query_free (Query *query)
+{
+  g_free (query->name);
+  g_free (query->q);
+  g_free (query->path);
+  g_free (query->match);
+  sqlite3_finalize (query->stmt);
+  g_array_unref (query->server_ms);
+  g_array_unref (query->direct_ms);
+  g_free (query);
+}
+
+static gint64
+organization_of (sqlite3    *db,
+                 const char *email)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = 0;
+
+  sqlite3_prepare_v2 (db, "SELECT organization_id FROM users WHERE email = ?1", -1, &stmt, NULL);
+  sqlite3_bind_text (stmt, 1, email, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (id == 0)
+    g_error ("No user %s in the database", email);
+
+  return id;
+}
+
+/* The first rare word of the vocabulary that some ticket of the organization holds. */
+static char *
+find_rare_word (sqlite3 *db,
+                gint64   organization_id)
+{
+  g_autoptr(SdBenchWords) words = sd_bench_words_new (4000, 1000);
+
+  for (guint i = 0; i < sd_bench_words_n_rare (words); i++)
+    {
+      Query *query = query_new (db, "rare", sd_bench_words_rare (words, i), NULL, NULL);
+      guint n = run_direct (query, organization_id);
+
+      query_free (query);
+      if (n > 0)
+        return g_strdup (sd_bench_words_rare (words, i));
+    }
+
+  g_error ("No rare word is in the database: was it made by seed?");
+}
+
+static double
+elapsed_ms (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *base_url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *email = g_strdup ("customer@example.com");
+  g_autofree char *rare = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func ((GDestroyNotify)query_free);
+  g_autoptr(GArray) all_server = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) all_direct = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(SoupSession) session = NULL;
+  sqlite3 *db = NULL;
+  int runs = 30, warmup = 3;
+  gint64 organization_id;
+  double median, reference, p95;
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &base_url, "The seeded service", "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "A session of --email", "TOKEN" },
+    { "email", 0, 0, G_OPTION_ARG_STRING, &email, "Whose tickets (default customer@…)", "E" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "The service's supportdesk.db", "PATH" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Timed runs of each query (default 30)", "N" },
+    { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, "Untimed runs first (default 3)", "N" },
+    { NULL }
+  };
+  const struct { const char *name; const char *q; } words[] = {
+    { "common", "printer" },
+    { "two-words", "printer error" },
+    { "prefix", "instal" },
+    { "rare", NULL },
+  };
+  const struct { const char *name; const char *category; const char *status; } filters[] = {
+    { "", NULL, NULL },
+    { "+category", "installation", NULL },
+    { "+category+status", "installation", "pending" },
+  };
+
+  context = g_option_context_new ("- time the ticket search against its query run directly");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      base_url == NULL || token == NULL || db_path == NULL || runs < 1 || warmup < 0)
+    {
+      g_printerr ("search: %s\n", error != NULL ? error->message : "give --server, --token, --db");
+      return 2;
+    }
+
+  /* Read-only, beside the server's own connection (WAL lets both read at once). */
+  if (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    g_error ("Cannot open %s: %s", db_path, sqlite3_errmsg (db));
+
+  organization_id = organization_of (db, email);
+  rare = find_rare_word (db, organization_id);
+
+  for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+    for (guint f = 0; f < G_N_ELEMENTS (filters); f++)
+      {
+        g_autofree char *name = g_strconcat (words[w].name, filters[f].name, NULL);
+
+        g_ptr_array_add (queries, query_new (db, name, words[w].q != NULL ? words[w].q : rare,
+                                             filters[f].category, filters[f].status));
+      }
+
+  session = soup_session_new_with_options ("max-conns-per-host", 1, NULL);
+
+  for (int run = -warmup; run < runs; run++)
+    for (guint i = 0; i < queries->len; i++)
+      {
+        Query *query = g_ptr_array_index (queries, i);
+        guint from_server, direct;
+        double server_ms, direct_ms;
+        gint64 start;
+
+        from_server = run_server (session, base_url, token, query, &server_ms);
+
+        start = g_get_monotonic_time ();
+        direct = run_direct (query, organization_id);
+        direct_ms = elapsed_ms (start);
+
+        /* Both must have found the same, or the comparison means nothing. */
+        if (from_server != direct)
+          g_error ("“%s”: the server answered %u tickets, the query %u", query->path,
+                   from_server, direct);
+        query->n_results = direct;
+
+        if (run < 0)
+          continue;
+
+        g_array_append_val (query->server_ms, server_ms);
+        g_array_append_val (query->direct_ms, direct_ms);
+        g_array_append_val (all_server, server_ms);
+        g_array_append_val (all_direct, direct_ms);
+      }
+
+  for (guint i = 0; i < queries->len; i++)
+    {
+      Query *query = g_ptr_array_index (queries, i);
+      double server_p95 = sd_bench_percentile (query->server_ms, 95);
+      double server_median = sd_bench_median (query->server_ms);
+      double direct_median = sd_bench_median (query->direct_ms);
+
+      printf ("# search %-22s q=%-16s results=%-2u server median=%.2fms p95=%.2fms"
+              " direct median=%.2fms ratio=%.2f\n",
+              query->name, query->q, query->n_results, server_median, server_p95,
+              direct_median, direct_median > 0 ? server_median / direct_median : 0);
+    }
+
+  p95 = sd_bench_percentile (all_server, 95);
+  median = sd_bench_median (all_server);
+  reference = sd_bench_median (all_direct);
+  printf ("# search: %u queries x %d runs, server time from the client over loopback (libsoup);"
+          " server p95=%.2fms; absolute budget median < %.0fms: %s\n",
+          queries->len, runs, p95, MEDIAN_LIMIT_MS, median < MEDIAN_LIMIT_MS ? "ok" : "over");
+  sd_bench_print_result ("search", median, reference, "ms", 2.0, TRUE,
+                         median < MEDIAN_LIMIT_MS);
+
+  sqlite3_close (db);
+
+  return 0;
+}

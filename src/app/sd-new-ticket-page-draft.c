@@ -55,21 +55,7 @@ build_draft (SdNewTicketPage *self)
   json_builder_set_member_name (builder, "description");
   json_builder_add_string_value (builder, description);
 
-  json_builder_set_member_name (builder, "files");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
-    {
-      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
-      g_autofree char *path = g_file_get_path (sd_upload_get_file (upload));
-
-      if (path == NULL)
-        continue;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "path");
-      json_builder_add_string_value (builder, path);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  sd_drafts_builder_add_files (builder, uploads);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -128,8 +114,8 @@ draft_loaded_cb (GObject      *source,
   g_autoptr(SdNewTicketPage) self = user_data;
   g_autoptr(JsonNode) draft = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = NULL;
   JsonObject *object;
-  JsonArray *files;
   const char *category;
 
   draft = sd_drafts_load_finish (SD_DRAFTS (source), result, &error);
@@ -168,24 +154,9 @@ draft_loaded_cb (GObject      *source,
                             -1);
 
   /* Files come back while they are still where they were; they upload again. */
-  files = json_object_has_member (object, "files") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "files"))
-            ? json_object_get_array_member (object, "files") : NULL;
-  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
-    {
-      JsonNode *node = json_array_get_element (files, i);
-      const char *path;
-      g_autoptr(GFile) file = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      path = json_object_get_string_member_with_default (json_node_get_object (node), "path",
-                                                         NULL);
-      if (path == NULL || !g_path_is_absolute (path))
-        continue;
-      file = g_file_new_for_path (path);
-      sd_drop_area_add_file (self->drop_area, file);
-    }
+  files = sd_drafts_dup_files (object);
+  for (guint i = 0; i < files->len; i++)
+    sd_drop_area_add_file (self->drop_area, g_ptr_array_index (files, i));
   self->quiet--;
 
   sd_new_ticket_page_update_state (self);

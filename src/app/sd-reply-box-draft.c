@@ -55,21 +55,7 @@ save (SdReplyBox *self,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, text != NULL ? text : "");
-      json_builder_set_member_name (builder, "files");
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < n_files; i++)
-        {
-          g_autoptr(SdUpload) upload = g_list_model_get_item (G_LIST_MODEL (draft->uploads), i);
-          g_autofree char *path = g_file_get_path (sd_upload_get_file (upload));
-
-          if (path == NULL)
-            continue;
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "path");
-          json_builder_add_string_value (builder, path);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
+      sd_drafts_builder_add_files (builder, G_LIST_MODEL (draft->uploads));
       json_builder_end_object (builder);
       node = json_builder_get_root (builder);
     }
@@ -155,8 +141,8 @@ draft_loaded_cb (GObject      *source,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *current = NULL;
+  g_autoptr(GPtrArray) files = NULL;
   JsonObject *object;
-  JsonArray *files = NULL;
   const char *text;
   Draft *draft;
 
@@ -185,9 +171,6 @@ draft_loaded_cb (GObject      *source,
 
   object = json_node_get_object (node);
   text = json_object_get_string_member_with_default (object, "text", "");
-  if (json_object_has_member (object, "files") &&
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "files")))
-    files = json_object_get_array_member (object, "files");
 
   self->quiet++;
   if (is_shown (self, data->ticket_id))
@@ -199,21 +182,9 @@ draft_loaded_cb (GObject      *source,
     }
 
   /* Files come back while they are still where they were; they upload again. */
-  for (guint i = 0; files != NULL && i < json_array_get_length (files); i++)
-    {
-      JsonNode *file_node = json_array_get_element (files, i);
-      g_autoptr(GFile) file = NULL;
-      const char *path;
-
-      if (!JSON_NODE_HOLDS_OBJECT (file_node))
-        continue;
-      path = json_object_get_string_member_with_default (json_node_get_object (file_node),
-                                                         "path", NULL);
-      if (path == NULL || !g_path_is_absolute (path))
-        continue;
-      file = g_file_new_for_path (path);
-      sd_reply_box_attach_file (self, data->ticket_id, file);
-    }
+  files = sd_drafts_dup_files (object);
+  for (guint i = 0; i < files->len; i++)
+    sd_reply_box_attach_file (self, data->ticket_id, g_ptr_array_index (files, i));
   self->quiet--;
 
   sd_reply_box_update_compose_state (self);

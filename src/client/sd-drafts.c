@@ -6,6 +6,7 @@
 
 #include "sd-disk-worker.h"
 #include "sd-json.h"
+#include "sd-upload.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -263,6 +264,59 @@ sd_drafts_flush_finish (SdDrafts      *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+sd_drafts_builder_add_files (JsonBuilder *builder,
+                             GListModel  *uploads)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (G_IS_LIST_MODEL (uploads));
+
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < g_list_model_get_n_items (uploads); i++)
+    {
+      g_autoptr(SdUpload) upload = g_list_model_get_item (uploads, i);
+      g_autofree char *path = g_file_get_path (sd_upload_get_file (upload));
+
+      /* Only local files can come back; a draft keeps no copies. */
+      if (path == NULL)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, path);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+GPtrArray *
+sd_drafts_dup_files (JsonObject *draft)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonArray *array = NULL;
+
+  g_return_val_if_fail (draft != NULL, NULL);
+
+  if (json_object_has_member (draft, "files") &&
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (draft, "files")))
+    array = json_object_get_array_member (draft, "files");
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      const char *path;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      path = json_object_get_string_member_with_default (json_node_get_object (node), "path",
+                                                         NULL);
+      if (path != NULL && g_path_is_absolute (path))
+        g_ptr_array_add (files, g_file_new_for_path (path));
+    }
+
+  return g_steal_pointer (&files);
 }
 
 GFile *

@@ -43,6 +43,15 @@ gboolean  sd_drafts_flush_finish     (SdDrafts            *self,
                                       GAsyncResult        *result,
                                       GError             **error);
 
+/*
+ * The files of a draft, by path: adds "files": [{"path": …}] for the
+ * SdUpload items of @uploads to the object being built, and reads them
+ * back as GFiles (absolute paths only; anything else is skipped).
+ */
+void       sd_drafts_builder_add_files (JsonBuilder        *builder,
+                                        GListModel         *uploads);
+GPtrArray *sd_drafts_dup_files         (JsonObject         *draft);
+
 /* The folder of one user's data of one kind ("outbox", "drafts") under $XDG_DATA_HOME/supportdesk. */
 GFile    *sd_account_dup_data_dir    (const char          *kind,
                                       const char          *server_url,

@@ -84,26 +84,179 @@ sd_json_to_bytes (JsonNode *node)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* The first and the last second of the years 1–9999, as GDateTime has them. */
+#define FIRST_UNIX_TIME G_GINT64_CONSTANT (-62135596800)
+#define LAST_UNIX_TIME G_GINT64_CONSTANT (253402300799)
+
+static inline void
+put_digits (char  *out,
+            guint  value,
+            guint  count)
+{
+  for (guint i = count; i > 0; i--)
+    {
+      out[i - 1] = '0' + value % 10;
+      value /= 10;
+    }
+}
+
+gboolean
+sd_json_format_unix_time (gint64 unix_seconds,
+                          char   out[SD_JSON_TIME_SIZE])
+{
+  gint64 days, seconds, era, day_of_era, year_of_era, day_of_year, month_index;
+  guint year, month, day;
+
+  if (unix_seconds < FIRST_UNIX_TIME || unix_seconds > LAST_UNIX_TIME)
+    return FALSE;
+
+  /* Floor division: times before 1970 count back from the day before. */
+  days = unix_seconds / 86400;
+  seconds = unix_seconds % 86400;
+  if (seconds < 0)
+    {
+      seconds += 86400;
+      days--;
+    }
+
+  /* The proleptic Gregorian date of a day count (H. Hinnant's civil_from_days),
+   * counted from 0000-03-01 so that the leap day ends each cycle. */
+  days += 719468;
+  era = (days >= 0 ? days : days - 146096) / 146097;
+  day_of_era = days - era * 146097;
+  year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
+                 day_of_era / 146096) / 365;
+  day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  month_index = (5 * day_of_year + 2) / 153;
+  day = day_of_year - (153 * month_index + 2) / 5 + 1;
+  month = month_index < 10 ? month_index + 3 : month_index - 9;
+  year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+
+  put_digits (out, year, 4);
+  out[4] = '-';
+  put_digits (out + 5, month, 2);
+  out[7] = '-';
+  put_digits (out + 8, day, 2);
+  out[10] = 'T';
+  put_digits (out + 11, seconds / 3600, 2);
+  out[13] = ':';
+  put_digits (out + 14, seconds / 60 % 60, 2);
+  out[16] = ':';
+  put_digits (out + 17, seconds % 60, 2);
+  out[19] = 'Z';
+  out[20] = '\0';
+
+  return TRUE;
+}
+
 char *
 sd_json_format_time (GDateTime *time)
 {
-  g_autoptr(GDateTime) utc = NULL;
+  char text[SD_JSON_TIME_SIZE];
 
   if (time == NULL)
     return NULL;
 
-  /* Near year 1 or 9999 the UTC time can fall outside what GDateTime represents. */
-  if ((utc = g_date_time_to_utc (time)) == NULL)
+  /* Whole seconds, rounded down (as the UTC fields of the time are); near
+   * year 1 or 9999 the UTC time can fall outside what GDateTime represents,
+   * and is then NULL. */
+  if (!sd_json_format_unix_time (g_date_time_to_unix (time), text))
     return NULL;
 
-  /* Not g_date_time_format(): "%Y" does not pad years before 1000 to four digits. */
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
-                          g_date_time_get_year (utc),
-                          g_date_time_get_month (utc),
-                          g_date_time_get_day_of_month (utc),
-                          g_date_time_get_hour (utc),
-                          g_date_time_get_minute (utc),
-                          g_date_time_get_second (utc));
+  return g_strdup (text);
+}
+
+void
+sd_json_append_unix_time (GString *out,
+                          gint64   unix_seconds)
+{
+  char text[SD_JSON_TIME_SIZE];
+
+  if (!sd_json_format_unix_time (unix_seconds, text))
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  g_string_append_len (out, text, SD_JSON_TIME_SIZE - 1);
+  g_string_append_c (out, '"');
+}
+
+void
+sd_json_append_int (GString *out,
+                    gint64   value)
+{
+  char text[24];
+  char *p = text + sizeof text;
+  /* Through the unsigned magnitude, so that G_MININT64 has one too. */
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+
+  if (value < 0)
+    *--p = '-';
+
+  g_string_append_len (out, p, text + sizeof text - p);
+}
+
+/*
+ * The escapes of JsonGenerator: the short forms for \b \t \n \f \r, \u00xx
+ * (lower-case hex) for the other control characters and DEL, a backslash
+ * before " and \. Every other byte is copied, so UTF-8 text (U+2028 and
+ * U+2029 too, which JSON allows raw) stays as it is.
+ */
+void
+sd_json_append_string (GString    *out,
+                       const char *value)
+{
+  static const char hex[] = "0123456789abcdef";
+  const char *run = value;
+  const char *p;
+
+  if (value == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  for (p = value; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      char escape[6] = { '\\', 'u', '0', '0', 0, 0 };
+      gsize length = 2;
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+
+      switch (c)
+        {
+        case '"':  escape[1] = '"'; break;
+        case '\\': escape[1] = '\\'; break;
+        case '\b': escape[1] = 'b'; break;
+        case '\t': escape[1] = 't'; break;
+        case '\n': escape[1] = 'n'; break;
+        case '\f': escape[1] = 'f'; break;
+        case '\r': escape[1] = 'r'; break;
+        default:
+          escape[4] = hex[c >> 4];
+          escape[5] = hex[c & 0xf];
+          length = 6;
+          break;
+        }
+      g_string_append_len (out, escape, length);
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
 }
 
 static gboolean

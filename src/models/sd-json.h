@@ -24,6 +24,36 @@ char       *sd_json_to_string          (JsonNode    *node,
 
 /* RFC 3339 in UTC with a "Z", whole seconds: "2026-11-26T08:00:00Z". */
 char       *sd_json_format_time        (GDateTime   *time);
+
+/*
+ * Writing JSON text straight into a string, for answers too large or too
+ * frequent to build as a JsonNode tree first. The text is what JsonGenerator
+ * writes for the same values (no white space, the same escapes), except that
+ * U+001F is escaped, which JsonGenerator leaves raw (invalid JSON).
+ */
+
+/* A time that is absent: written as null. */
+#define SD_JSON_NO_TIME G_MININT64
+
+/* Buffer size for sd_json_format_unix_time(), with the terminating NUL. */
+#define SD_JSON_TIME_SIZE 21
+
+/*
+ * Writes @unix_seconds as sd_json_format_time() would, into @out; returns
+ * FALSE (and writes nothing) for SD_JSON_NO_TIME and for times outside the
+ * years 1–9999, which are written as null.
+ */
+gboolean    sd_json_format_unix_time   (gint64       unix_seconds,
+                                        char         out[SD_JSON_TIME_SIZE]);
+
+/* Appends @value as a JSON string, or null for NULL. */
+void        sd_json_append_string      (GString     *out,
+                                        const char  *value);
+void        sd_json_append_int         (GString     *out,
+                                        gint64       value);
+/* Appends the time as a JSON string, or null (see sd_json_format_unix_time()). */
+void        sd_json_append_unix_time   (GString     *out,
+                                        gint64       unix_seconds);
 GDateTime  *sd_json_parse_time         (const char  *text);
 
 /*

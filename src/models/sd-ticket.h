@@ -17,6 +17,30 @@ const char *sd_ticket_status_to_string   (SdTicketStatus  status);
 gboolean    sd_ticket_status_from_string (const char     *text,
                                           SdTicketStatus *out_status);
 
+/*
+ * A ticket's values as they are stored (times in Unix seconds, or
+ * SD_JSON_NO_TIME), for writing lists of tickets without making an SdTicket
+ * of each.
+ */
+typedef struct
+{
+  gint64          id;
+  const char     *subject;
+  const char     *category;
+  SdTicketStatus  status;
+  gboolean        has_requester;
+  gint64          requester_id;
+  const char     *requester_name;
+  gint64          created_at;
+  gint64          updated_at;
+  gint64          message_count;
+  gint64          last_message_at;
+} SdTicketFields;
+
+/* Appends the same JSON object as sd_ticket_to_json() gives, as text. */
+void        sd_ticket_fields_append_json (const SdTicketFields *fields,
+                                          GString              *out);
+
 #define SD_TYPE_TICKET (sd_ticket_get_type ())
 
 G_DECLARE_FINAL_TYPE (SdTicket, sd_ticket, SD, TICKET, GObject)

@@ -41,6 +41,118 @@ ticket_from_row (sqlite3_stmt *stmt)
   return g_steal_pointer (&ticket);
 }
 
+/* The row as sd_ticket_to_json (ticket_from_row (stmt)) writes it. */
+static inline gint64
+row_time (sqlite3_stmt *stmt,
+          int           column)
+{
+  gint64 value = sqlite3_column_int64 (stmt, column);
+
+  /* As sd_api_time(): no time is stored as 0. */
+  return value > 0 ? value : SD_JSON_NO_TIME;
+}
+
+static void
+append_ticket_row (sqlite3_stmt *stmt,
+                   GString      *out)
+{
+  SdTicketFields fields = {
+    .id = sqlite3_column_int64 (stmt, 0),
+    .subject = sd_store_column_text (stmt, 1),
+    .category = sd_store_column_text (stmt, 2),
+    .status = SD_TICKET_STATUS_PENDING,
+    .has_requester = TRUE,
+    .requester_id = sqlite3_column_int64 (stmt, 4),
+    .requester_name = sd_store_column_text (stmt, 5),
+    .created_at = row_time (stmt, 6),
+    .updated_at = row_time (stmt, 7),
+    .message_count = sqlite3_column_int64 (stmt, 8),
+    .last_message_at = row_time (stmt, 9),
+  };
+
+  sd_ticket_status_from_string (sd_store_column_text (stmt, 3), &fields.status);
+  sd_ticket_fields_append_json (&fields, out);
+}
+
+/*
+ * Answers of the list, kept while the database has not changed. A kept
+ * answer is keyed by the statement with its values bound (its expanded SQL),
+ * which is all the answer depends on, and is only given while neither this
+ * connection has changed anything (sqlite3_total_changes64(), which counts
+ * every row written, committed or not) nor another connection (another
+ * process, such as "supportdesk-server add-user") has committed anything
+ * (PRAGMA data_version). Nothing is kept or given inside a transaction,
+ * whose changes could still be rolled back.
+ */
+#define LIST_CACHE_DATA_KEY "sd-api-tickets-list-cache"
+#define LIST_CACHE_MAX_ANSWERS 64
+
+typedef struct
+{
+  GHashTable    *answers;  /* expanded SQL (sqlite3_free) → GBytes */
+  gint64         data_version;
+  sqlite3_int64  total_changes;
+} ListCache;
+
+static void
+list_cache_free (ListCache *cache)
+{
+  g_hash_table_unref (cache->answers);
+  g_free (cache);
+}
+
+/*
+ * The store's cache, emptied if the database has changed since its answers
+ * were kept; NULL when whether it changed cannot be told. Called before the
+ * query runs: an answer is then never kept with a version older than its rows.
+ */
+static ListCache *
+list_cache_get (SdStore *store,
+                sqlite3 *db)
+{
+  ListCache *cache = g_object_get_data (G_OBJECT (store), LIST_CACHE_DATA_KEY);
+  g_autoptr(SdStatement) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 data_version;
+  sqlite3_int64 total_changes;
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (ListCache, 1);
+      cache->answers = g_hash_table_new_full (g_str_hash, g_str_equal, sqlite3_free,
+                                              (GDestroyNotify)g_bytes_unref);
+      cache->data_version = -1;
+      g_object_set_data_full (G_OBJECT (store), LIST_CACHE_DATA_KEY, cache,
+                              (GDestroyNotify)list_cache_free);
+    }
+
+  if (!sqlite3_get_autocommit (db))
+    {
+      g_hash_table_remove_all (cache->answers);
+      cache->data_version = -1;
+      return NULL;
+    }
+
+  stmt = sd_store_prepare (store, "PRAGMA data_version");
+  if (sd_store_step (store, stmt, &error) != SQLITE_ROW)
+    {
+      g_hash_table_remove_all (cache->answers);
+      cache->data_version = -1;
+      return NULL;
+    }
+  data_version = sqlite3_column_int64 (stmt, 0);
+  total_changes = sqlite3_total_changes64 (db);
+
+  if (data_version != cache->data_version || total_changes != cache->total_changes)
+    {
+      g_hash_table_remove_all (cache->answers);
+      cache->data_version = data_version;
+      cache->total_changes = total_changes;
+    }
+
+  return cache;
+}
+
 static void
 reply_not_found (SdRequest *request,
                  gint64     id)
@@ -264,6 +376,41 @@ bind_named_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, value, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * How a search finds its page depends on how many tickets match its words.
+ * With many, walking the tickets newest first (by an index) until the page
+ * is full stops early. With few, that walk goes through every ticket;
+ * looking the hits up by id and sorting them is then far quicker. A search
+ * with at most this many hits, among all tickets, takes the second way.
+ */
+#define SEARCH_FEW_HITS 1000
+
+/*
+ * Sets *@out_few to whether @match has at most SEARCH_FEW_HITS hits. Only
+ * the plan depends on it, never the answer.
+ */
+static gboolean
+search_has_few_hits (SdStore     *store,
+                     const char  *match,
+                     gboolean    *out_few,
+                     GError     **error)
+{
+  g_autoptr(SdStatement) stmt = NULL;
+  guint hits = 0;
+  int rc;
+
+  stmt = sd_store_prepare (store,
+                           "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 LIMIT ?2");
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 2, SEARCH_FEW_HITS + 1);
+  while ((rc = sd_store_step (store, stmt, error)) == SQLITE_ROW)
+    hits++;
+
+  *out_few = hits <= SEARCH_FEW_HITS;
+
+  return rc != 0;
+}
+
 void
 sd_api_tickets_list (SdRequest *request)
 {
@@ -274,14 +421,19 @@ sd_api_tickets_list (SdRequest *request)
   const char *cursor = sd_request_get_query (request, "cursor");
   g_autoptr(SdStatement) stmt = NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT " TICKET_COLUMNS " WHERE 1");
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) answer = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  ListCache *cache;
+  char *cache_key = NULL;
+  GBytes *cached;
   g_autoptr(GError) error = NULL;
   g_autofree char *match = NULL;
   g_autofree char *next_cursor = NULL;
   gint64 after_updated = 0, after_id = 0;
   gint64 last_updated = 0, last_id = 0;
   SdTicketStatus wanted_status;
+  gboolean few_hits = FALSE;
+  const char *plus;
   guint limit, count = 0;
   int rc;
 
@@ -316,19 +468,32 @@ sd_api_tickets_list (SdRequest *request)
       match = build_match (q);
     }
 
+  if (match != NULL && !search_has_few_hits (store, match, &few_hits, &error))
+    {
+      sd_request_reply_internal (request, error);
+      return;
+    }
+  /*
+   * "+" keeps SQLite from using an index for a term, so that with few hits
+   * it looks them up by id and sorts them rather than walk an index.
+   */
+  plus = few_hits ? "+" : "";
+
   /* Built from fixed fragments only, so each shape is prepared once and cached. */
   if (!sd_request_is_agent (request))
-    g_string_append (sql, " AND t.organization_id = :org");
+    g_string_append_printf (sql, " AND %st.organization_id = :org", plus);
   if (category != NULL)
-    g_string_append (sql, " AND t.category_id = :category");
+    g_string_append_printf (sql, " AND %st.category_id = :category", plus);
   if (status != NULL)
-    g_string_append (sql, " AND t.status = :status");
+    g_string_append_printf (sql, " AND %st.status = :status", plus);
   if (match != NULL)
     g_string_append (sql, " AND t.id IN (SELECT rowid FROM ticket_search"
                           " WHERE ticket_search MATCH :match)");
   if (cursor != NULL)
-    g_string_append (sql, " AND (t.updated_at, t.id) < (:after_updated, :after_id)");
-  g_string_append (sql, " ORDER BY t.updated_at DESC, t.id DESC LIMIT :limit");
+    g_string_append_printf (sql, " AND (%st.updated_at, %st.id) < (:after_updated, :after_id)",
+                            plus, plus);
+  g_string_append_printf (sql, " ORDER BY %st.updated_at DESC, %st.id DESC LIMIT :limit",
+                          plus, plus);
 
   stmt = sd_store_prepare (store, sql->str);
   bind_named_int (stmt, ":org", sd_user_get_organization_id (sd_request_get_user (request)));
@@ -340,40 +505,51 @@ sd_api_tickets_list (SdRequest *request)
   /* One more than asked for tells whether there is a next page. */
   bind_named_int (stmt, ":limit", limit + 1);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "tickets");
-  json_builder_begin_array (builder);
+  cache = list_cache_get (store, sqlite3_db_handle (stmt));
+  if (cache != NULL && (cache_key = sqlite3_expanded_sql (stmt)) != NULL &&
+      (cached = g_hash_table_lookup (cache->answers, cache_key)) != NULL)
+    {
+      sqlite3_free (cache_key);
+      sd_request_reply_bytes (request, SOUP_STATUS_OK, "application/json", cached);
+      return;
+    }
+
+  /* Written straight from the rows: no SdTicket and no JsonNode per ticket. */
+  answer = g_string_sized_new (512 + limit * 320);
+  g_string_append (answer, "{\"tickets\":[");
   while ((rc = sd_store_step (store, stmt, &error)) == SQLITE_ROW)
     {
-      g_autoptr(SdTicket) ticket = NULL;
-
       if (++count > limit)
         {
           next_cursor = sd_cursor_encode ('t', last_updated, last_id);
           break;
         }
 
-      ticket = ticket_from_row (stmt);
+      if (count > 1)
+        g_string_append_c (answer, ',');
+      append_ticket_row (stmt, answer);
       last_updated = sqlite3_column_int64 (stmt, 7);
       last_id = sqlite3_column_int64 (stmt, 0);
-      json_builder_add_value (builder, sd_ticket_to_json (ticket));
     }
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (next_cursor != NULL)
-    json_builder_add_string_value (builder, next_cursor);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_end_object (builder);
+  g_string_append (answer, "],\"next_cursor\":");
+  sd_json_append_string (answer, next_cursor);
+  g_string_append_c (answer, '}');
 
   if (rc == 0)
     {
+      sqlite3_free (cache_key);
       sd_request_reply_internal (request, error);
       return;
     }
 
-  node = json_builder_get_root (builder);
-  sd_request_reply_json (request, SOUP_STATUS_OK, node);
+  bytes = g_string_free_to_bytes (g_steal_pointer (&answer));
+  if (cache_key != NULL)
+    {
+      if (g_hash_table_size (cache->answers) >= LIST_CACHE_MAX_ANSWERS)
+        g_hash_table_remove_all (cache->answers);
+      g_hash_table_insert (cache->answers, cache_key, g_bytes_ref (bytes));
+    }
+  sd_request_reply_bytes (request, SOUP_STATUS_OK, "application/json", bytes);
 }
 
 static void

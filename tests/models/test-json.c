@@ -608,6 +608,181 @@ test_get_object_array (GetterFixture *fixture,
   g_assert_null (array);
 }
 
+/* What JsonGenerator writes for @value as the only member of an object. */
+static char *
+generated_string (const char *value)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_string_value (builder, value);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  return sd_json_to_string (node, FALSE);
+}
+
+static void
+test_append_string (void)
+{
+  const char *values[] = {
+    "",
+    "plain text",
+    "\"quoted\" and \\back\\slashed\\",
+    "</script><script>alert(1)</script>",
+    "line\nbreak\r\n\ttab\bback\fform",
+    "\x01\x02\x07\x0b\x0e\x1e\x7f",
+    "separators \xe2\x80\xa8 and \xe2\x80\xa9",
+    "Ünïcödé ✓ 漢字 \xf0\x9f\x98\x80",
+    "\\u0000 is text here",
+    "{\"id\":1}",
+  };
+  g_autoptr(GString) null_text = g_string_new (NULL);
+
+  sd_json_append_string (null_text, NULL);
+  g_assert_cmpstr (null_text->str, ==, "null");
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GString) text = g_string_new ("{\"v\":");
+      g_autofree char *expected = generated_string (values[i]);
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sd_json_append_string (text, values[i]);
+      g_string_append_c (text, '}');
+
+      /* The same bytes as JsonGenerator, and the same text once parsed. */
+      g_assert_cmpstr (text->str, ==, expected);
+      node = sd_json_parse_data (text->str, text->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "v"), ==,
+                       values[i]);
+    }
+}
+
+/* JsonGenerator writes U+001F raw, which is no JSON; here it is escaped. */
+static void
+test_append_string_unit_separator (void)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonNode) node = NULL;
+
+  sd_json_append_string (text, "a\x1f" "b");
+  g_assert_cmpstr (text->str, ==, "\"a\\u001fb\"");
+  node = json_from_string (text->str, NULL);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (json_node_get_string (node), ==, "a\x1f" "b");
+}
+
+static void
+test_append_int (void)
+{
+  const gint64 values[] = { 0, 1, -1, 9, 10, 42, -987654321, G_MAXINT64, G_MININT64 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT, values[i]);
+
+      sd_json_append_int (text, values[i]);
+      g_assert_cmpstr (text->str, ==, expected);
+    }
+}
+
+/* The formatting through GDateTime that sd_json_format_time() used to do. */
+static char *
+format_through_date_time (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (unix_seconds);
+
+  if (time == NULL)
+    return NULL;
+
+  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02dZ",
+                          g_date_time_get_year (time), g_date_time_get_month (time),
+                          g_date_time_get_day_of_month (time), g_date_time_get_hour (time),
+                          g_date_time_get_minute (time), g_date_time_get_second (time));
+}
+
+static void
+assert_unix_time (gint64 unix_seconds)
+{
+  g_autofree char *expected = format_through_date_time (unix_seconds);
+  g_autoptr(GString) appended = g_string_new (NULL);
+  char text[SD_JSON_TIME_SIZE];
+
+  if (expected == NULL)
+    {
+      g_assert_false (sd_json_format_unix_time (unix_seconds, text));
+      sd_json_append_unix_time (appended, unix_seconds);
+      g_assert_cmpstr (appended->str, ==, "null");
+      return;
+    }
+
+  g_assert_true (sd_json_format_unix_time (unix_seconds, text));
+  g_assert_cmpstr (text, ==, expected);
+  sd_json_append_unix_time (appended, unix_seconds);
+  g_assert_cmpint (appended->len, ==, strlen (expected) + 2);
+  g_assert_cmpint (strncmp (appended->str + 1, expected, strlen (expected)), ==, 0);
+}
+
+static void
+test_unix_time (void)
+{
+  const gint64 values[] = {
+    0, 1, -1, 59, 60, 86399, 86400, -86400, -86401,
+    951782400,                       /* 2000-02-29 */
+    951868800,                       /* 2000-03-01 */
+    4107542400,                      /* 2100-03-01: no leap day in 2100 */
+    1795680000,                      /* 2026-11-26 */
+    G_GINT64_CONSTANT (-62135596800),  /* 0001-01-01T00:00:00Z */
+    G_GINT64_CONSTANT (-62135596801),
+    G_GINT64_CONSTANT (253402300799),  /* 9999-12-31T23:59:59Z */
+    G_GINT64_CONSTANT (253402300800),
+    G_MAXINT64, G_MININT64 + 1,
+  };
+  g_autoptr(GString) none = g_string_new (NULL);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261126);
+  char text[SD_JSON_TIME_SIZE];
+
+  g_assert_false (sd_json_format_unix_time (SD_JSON_NO_TIME, text));
+  sd_json_append_unix_time (none, SD_JSON_NO_TIME);
+  g_assert_cmpstr (none->str, ==, "null");
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    assert_unix_time (values[i]);
+
+  /* Every day of the years 1–9999 would be slow; random seconds of them are not. */
+  for (guint i = 0; i < 100000; i++)
+    assert_unix_time (G_GINT64_CONSTANT (-62135596800) +
+                      (gint64) (g_rand_double (rand) * G_GINT64_CONSTANT (315537897600)));
+}
+
+/* Times in other zones and with fractions are written in UTC, rounded down. */
+static void
+test_format_time_zones (void)
+{
+  g_autoptr(GTimeZone) east = g_time_zone_new_offset (5 * 3600 + 30 * 60);
+  g_autoptr(GTimeZone) west = g_time_zone_new_offset (-3600);
+  g_autoptr(GDateTime) india = g_date_time_new (east, 2026, 1, 1, 2, 0, 0.75);
+  g_autoptr(GDateTime) first = g_date_time_new (east, 1, 1, 1, 3, 0, 0);
+  g_autoptr(GDateTime) last = g_date_time_new (west, 9999, 12, 31, 23, 30, 0);
+  g_autoptr(GDateTime) before_1970 = g_date_time_new_utc (1969, 12, 31, 23, 59, 59.5);
+  g_autofree char *india_text = sd_json_format_time (india);
+  g_autofree char *first_text = sd_json_format_time (first);
+  g_autofree char *last_text = sd_json_format_time (last);
+  g_autofree char *before_text = sd_json_format_time (before_1970);
+
+  g_assert_cmpstr (india_text, ==, "2025-12-31T20:30:00Z");
+  g_assert_null (first_text);
+  g_assert_null (last_text);
+  g_assert_cmpstr (before_text, ==, "1969-12-31T23:59:59Z");
+  g_assert_null (sd_json_format_time (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -627,6 +802,11 @@ main (int   argc,
   g_test_add_func ("/sd/models/json/to-string", test_to_string);
   g_test_add_func ("/sd/models/json/time/format", test_time_format);
   g_test_add_func ("/sd/models/json/time/parse", test_time_parse);
+  g_test_add_func ("/sd/models/json/time/unix", test_unix_time);
+  g_test_add_func ("/sd/models/json/time/zones", test_format_time_zones);
+  g_test_add_func ("/sd/models/json/append/string", test_append_string);
+  g_test_add_func ("/sd/models/json/append/unit-separator", test_append_string_unit_separator);
+  g_test_add_func ("/sd/models/json/append/int", test_append_int);
   g_test_add_func ("/sd/models/json/builder", test_builder);
   g_test_add ("/sd/models/json/get/string", GetterFixture, NULL,
               getter_fixture_set_up, test_get_string, getter_fixture_tear_down);

@@ -448,6 +448,90 @@ test_update_from (Fixture       *fixture,
   g_assert_finalize_object (same);
 }
 
+/* The fields of @ticket, as sd_ticket_fields_append_json() takes them. */
+static SdTicketFields
+fields_of (SdTicket *ticket)
+{
+  SdUser *requester = sd_ticket_get_requester (ticket);
+  GDateTime *created_at = sd_ticket_get_created_at (ticket);
+  GDateTime *updated_at = sd_ticket_get_updated_at (ticket);
+  GDateTime *last_message_at = sd_ticket_get_last_message_at (ticket);
+  SdTicketFields fields = {
+    .id = sd_ticket_get_id (ticket),
+    .subject = sd_ticket_get_subject (ticket),
+    .category = sd_ticket_get_category (ticket),
+    .status = sd_ticket_get_status (ticket),
+    .has_requester = requester != NULL,
+    .requester_id = requester != NULL ? sd_user_get_id (requester) : 0,
+    .requester_name = requester != NULL ? sd_user_get_name (requester) : NULL,
+    .created_at = created_at != NULL ? g_date_time_to_unix (created_at) : SD_JSON_NO_TIME,
+    .updated_at = updated_at != NULL ? g_date_time_to_unix (updated_at) : SD_JSON_NO_TIME,
+    .message_count = sd_ticket_get_message_count (ticket),
+    .last_message_at = last_message_at != NULL ? g_date_time_to_unix (last_message_at)
+                                               : SD_JSON_NO_TIME,
+  };
+
+  return fields;
+}
+
+/* Both ways of writing a ticket give the same text, byte for byte. */
+static void
+assert_same_json (SdTicket *ticket)
+{
+  SdTicketFields fields = fields_of (ticket);
+  g_autofree char *expected = ticket_to_text (ticket);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autoptr(JsonNode) built = sd_ticket_to_json (ticket);
+  g_autoptr(GError) error = NULL;
+
+  sd_ticket_fields_append_json (&fields, text);
+  g_test_message ("%s", text->str);
+  g_assert_cmpstr (text->str, ==, expected);
+
+  parsed = sd_json_parse_data (text->str, text->len, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (parsed, built));
+}
+
+static void
+test_fields_json (void)
+{
+  const char *texts[] = {
+    "Printer error",
+    "",
+    "\"Quotes\", \\backslashes\\ and </script>",
+    "Control \x01\x08\x09\x0a\x0c\x0d\x1b\x7f characters",
+    "Separators \xe2\x80\xa8 and \xe2\x80\xa9, Ünïcödé ✓ \xf0\x9f\x98\x80",
+    "{\"id\":99,\"subject\":\"forged\"}",
+  };
+  g_autoptr(GTimeZone) zone = g_time_zone_new_offset (2 * 3600);
+  g_autoptr(GDateTime) created_at = g_date_time_new (zone, 2026, 2, 28, 23, 59, 59.999);
+  g_autoptr(GDateTime) updated_at = g_date_time_new_utc (1969, 12, 31, 23, 59, 59);
+  g_autoptr(GDateTime) last_message_at = g_date_time_new_utc (2000, 2, 29, 12, 0, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(SdTicket) ticket = sd_ticket_new (G_MAXINT64 - i);
+      g_autoptr(SdUser) requester = sd_user_new (i, texts[G_N_ELEMENTS (texts) - 1 - i]);
+
+      /* Nothing set but the id: nulls and zeros. */
+      assert_same_json (ticket);
+
+      sd_ticket_set_subject (ticket, texts[i]);
+      sd_ticket_set_category (ticket, texts[(i + 1) % G_N_ELEMENTS (texts)]);
+      sd_ticket_set_status (ticket, i % 2 ? SD_TICKET_STATUS_SOLVED : SD_TICKET_STATUS_PENDING);
+      assert_same_json (ticket);
+
+      sd_ticket_set_requester (ticket, requester);
+      sd_ticket_set_created_at (ticket, created_at);
+      sd_ticket_set_updated_at (ticket, updated_at);
+      sd_ticket_set_message_count (ticket, (gint64) i * 1000000007);
+      sd_ticket_set_last_message_at (ticket, last_message_at);
+      assert_same_json (ticket);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +544,7 @@ main (int   argc,
   g_test_add_func ("/sd/models/ticket/round-trip/object", test_round_trip_object);
   g_test_add_func ("/sd/models/ticket/round-trip/text", test_round_trip_text);
   g_test_add_func ("/sd/models/ticket/timestamps", test_timestamps);
+  g_test_add_func ("/sd/models/ticket/fields-json", test_fields_json);
   g_test_add_func ("/sd/models/ticket/invalid", test_invalid);
   g_test_add ("/sd/models/ticket/notify", Fixture, NULL,
               fixture_set_up, test_notify, fixture_tear_down);

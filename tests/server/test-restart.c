@@ -4,6 +4,7 @@
 
 #include "sd-test-server.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct
@@ -163,6 +164,138 @@ test_persistence (Fixture       *fixture,
     list = get (fixture, customer, "/api/v1/tickets");
     assert_same_body (list, list_before);
   }
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static int
+schema_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT version FROM schema_version", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+/*
+ * A data dir of schema version 1, whose search table has no prefix indexes,
+ * is brought up to date when the server starts, and its searches answer as
+ * a store made with the current schema did.
+ */
+static void
+test_search_after_migration (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *customer = sd_test_login (fixture->server, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  g_autofree char *agent = sd_test_login (fixture->server, SD_TEST_AGENT, SD_TEST_PASSWORD);
+  g_autofree char *db_path = g_build_filename (fixture->server->data_dir, "supportdesk.db", NULL);
+  const char *searches[] = {
+    "?q=printer", "?q=PRINT", "?q=pr", "?q=p", "?q=printer%20spool", "?q=printer%20spo",
+    "?q=caf%C3%A9", "?q=CAFE%20mach", "?q=machin", "?q=install", "?q=instal&category=installation",
+    "?q=quokka", "?q=queue&limit=1", "?q=zzzz", "?q=firewall",
+  };
+  GPtrArray *before = g_ptr_array_new_with_free_func ((GDestroyNotify)sd_test_response_free);
+  GPtrArray *agent_before = g_ptr_array_new_with_free_func ((GDestroyNotify)sd_test_response_free);
+  sqlite3 *db = NULL;
+  gint64 id = 0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *json = NULL;
+      g_autofree char *messages_path = NULL;
+      g_autoptr(SdTestResponse) ticket = NULL;
+      g_autoptr(SdTestResponse) message = NULL;
+
+      json = g_strdup_printf ("{\"category\": \"%s\", \"subject\": \"%s %u\","
+                              " \"description\": \"The printer queue is stuck, try %u.\"}",
+                              i % 2 == 0 ? "installation" : "other",
+                              i % 3 == 0 ? "Printer spooler" : "Café machine", i, i);
+      ticket = post (fixture, customer, "/api/v1/tickets", NULL, json);
+      g_assert_cmpuint (ticket->status, ==, 201);
+      id = json_object_get_int_member (sd_test_response_object (ticket), "id");
+      messages_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", id);
+      message = post (fixture, agent, messages_path, NULL,
+                      i == 4 ? "{\"body\": \"Reinstalling the quokka driver helps.\"}"
+                             : "{\"body\": \"Please install the latest driver.\"}");
+      g_assert_cmpuint (message->status, ==, 201);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autofree char *path = g_strconcat ("/api/v1/tickets", searches[i], NULL);
+
+      g_ptr_array_add (before, get (fixture, customer, path));
+      g_ptr_array_add (agent_before, get (fixture, agent, path));
+    }
+
+  /* The search table as schema version 1 made it, with the same content. */
+  sd_test_server_stop (fixture->server);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (schema_version (db), >=, 2);
+  exec_sql (db,
+            "BEGIN;"
+            "CREATE VIRTUAL TABLE ticket_search_old USING fts5 ("
+            "  subject, messages, tokenize = 'unicode61 remove_diacritics 2'"
+            ");"
+            "INSERT INTO ticket_search_old (rowid, subject, messages)"
+            "  SELECT rowid, subject, messages FROM ticket_search;"
+            "DROP TABLE ticket_search;"
+            "ALTER TABLE ticket_search_old RENAME TO ticket_search;"
+            "UPDATE schema_version SET version = 1;"
+            "COMMIT;");
+  sqlite3_close (db);
+
+  sd_test_server_start_on_same_port (fixture->server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+    {
+      g_autofree char *path = g_strconcat ("/api/v1/tickets", searches[i], NULL);
+      g_autoptr(SdTestResponse) search = get (fixture, customer, path);
+      g_autoptr(SdTestResponse) agent_search = get (fixture, agent, path);
+
+      assert_same_body (search, g_ptr_array_index (before, i));
+      assert_same_body (agent_search, g_ptr_array_index (agent_before, i));
+    }
+
+  /* The migrated table is the one kept up to date. */
+  {
+    g_autofree char *messages_path = NULL;
+    g_autoptr(SdTestResponse) message = NULL;
+    g_autoptr(SdTestResponse) search = NULL;
+    JsonArray *found;
+
+    messages_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/messages", id);
+    message = post (fixture, customer, messages_path, NULL,
+                    "{\"body\": \"Now the wombat tray jams.\"}");
+    g_assert_cmpuint (message->status, ==, 201);
+    search = get (fixture, customer, "/api/v1/tickets?q=wom");
+    found = json_object_get_array_member (sd_test_response_object (search), "tickets");
+    g_assert_cmpuint (json_array_get_length (found), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (found, 0), "id"),
+                     ==, id);
+  }
+
+  sd_test_server_stop (fixture->server);
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (schema_version (db), >=, 2);
+  sqlite3_close (db);
+
+  g_ptr_array_unref (before);
+  g_ptr_array_unref (agent_before);
 }
 
 static void
@@ -327,6 +460,7 @@ main (int   argc,
   ADD ("persistence", test_persistence, NULL);
   ADD ("rate-limit", test_rate_limit_persists, NULL);
   ADD ("no-secrets-on-disk", test_no_secrets_on_disk, "logged");
+  ADD ("search-after-migration", test_search_after_migration, NULL);
 
 #undef ADD
 

@@ -4,6 +4,7 @@
 
 #include "sd-test-server.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 typedef struct
@@ -715,6 +716,133 @@ test_pagination (Fixture       *fixture,
     }
 }
 
+/* The ids of @all (in its order) that are in @some. */
+static GArray *
+ids_among (GArray *all,
+           GArray *some)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < all->len; i++)
+    for (guint j = 0; j < some->len; j++)
+      if (g_array_index (all, gint64, i) == g_array_index (some, gint64, j))
+        {
+          g_array_append_val (ids, g_array_index (all, gint64, i));
+          break;
+        }
+
+  return ids;
+}
+
+static void
+assert_same_ids (GArray *ids,
+                 GArray *expected)
+{
+  g_assert_cmpmem (ids->data, ids->len * sizeof (gint64),
+                   expected->data, expected->len * sizeof (gint64));
+}
+
+/*
+ * A word that many tickets hold (more than a thousand: the server walks the
+ * tickets newest first) and one that a few hold (it looks them up by id and
+ * sorts them) are answered in the same order, with the same pages, as the
+ * list without a search.
+ */
+static void
+test_search_many_and_few (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const guint n_tickets = 1050;
+  g_autoptr(GArray) scanner = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) toner = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) billing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) customer_all = NULL;
+  g_autoptr(GArray) agent_all = NULL;
+
+  for (guint i = 0; i < n_tickets; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Scanner %u stops", i);
+      const char *category = i % 4 == 3 ? "billing" : "installation";
+      gboolean rare = i % 150 == 7;
+      gint64 id;
+
+      id = create_ticket (fixture, fixture->customer, category, subject,
+                          rare ? "The toner light blinks." : "It jams on page two.");
+      g_array_append_val (scanner, id);
+      if (rare)
+        g_array_append_val (toner, id);
+      if (i % 4 == 3)
+        g_array_append_val (billing, id);
+    }
+
+  /* Newer activity on older tickets, so that the order is not the order of ids. */
+  g_usleep (1100 * G_TIME_SPAN_MILLISECOND);
+  for (guint i = 0; i < toner->len; i += 2)
+    {
+      g_autoptr(SdTestResponse) reply = NULL;
+
+      reply = post_message (fixture, fixture->customer, g_array_index (toner, gint64, i),
+                            "Still blinking after a new cartridge.");
+      g_assert_cmpuint (reply->status, ==, 201);
+    }
+  {
+    g_autoptr(SdTestResponse) reply = NULL;
+
+    reply = post_message (fixture, fixture->customer, g_array_index (scanner, gint64, 10),
+                          "Any news?");
+    g_assert_cmpuint (reply->status, ==, 201);
+  }
+
+  customer_all = walk (fixture, fixture->customer, "", 100);
+  agent_all = walk (fixture, fixture->agent, "", 100);
+  g_assert_cmpuint (customer_all->len, >, n_tickets);
+
+  /* Many hits. */
+  {
+    g_autoptr(GArray) expected = ids_among (customer_all, scanner);
+    g_autoptr(GArray) walked = walk (fixture, fixture->customer, "&q=scanner", 100);
+    g_autoptr(GArray) agent_expected = ids_among (agent_all, scanner);
+    g_autoptr(GArray) agent_walked = walk (fixture, fixture->agent, "&q=SCAN", 100);
+    g_autoptr(GArray) billing_expected = ids_among (customer_all, billing);
+    g_autoptr(GArray) billing_walked = walk (fixture, fixture->customer,
+                                             "&q=scanner%20stops&category=billing", 50);
+
+    g_assert_cmpuint (expected->len, ==, n_tickets);
+    assert_same_ids (walked, expected);
+    assert_same_ids (agent_walked, agent_expected);
+    assert_same_ids (billing_walked, billing_expected);
+  }
+
+  /* Few hits, one page or several. */
+  {
+    g_autoptr(GArray) expected = ids_among (customer_all, toner);
+    g_autoptr(GArray) listed = list_ids (fixture, fixture->customer, "?q=toner");
+    g_autoptr(GArray) walked = walk (fixture, fixture->customer, "&q=toner", 2);
+    g_autoptr(GArray) agent_expected = ids_among (agent_all, toner);
+    g_autoptr(GArray) agent_walked = walk (fixture, fixture->agent, "&q=scanner%20ton", 3);
+    g_autoptr(GArray) billing_expected = NULL;
+    g_autoptr(GArray) billing_walked = walk (fixture, fixture->customer,
+                                             "&q=blink&category=billing&status=pending", 1);
+
+    g_assert_cmpuint (expected->len, ==, toner->len);
+    /* The tickets with the newest messages come first, not the highest ids. */
+    {
+      gboolean by_id = TRUE;
+
+      for (guint i = 1; i < expected->len; i++)
+        by_id = by_id && g_array_index (expected, gint64, i - 1) > g_array_index (expected, gint64, i);
+      g_assert_false (by_id);
+    }
+    assert_same_ids (listed, expected);
+    assert_same_ids (walked, expected);
+    assert_same_ids (agent_walked, agent_expected);
+
+    billing_expected = ids_among (expected, billing);
+    g_assert_cmpuint (billing_expected->len, >, 0);
+    assert_same_ids (billing_walked, billing_expected);
+  }
+}
+
 static void
 test_update_status (Fixture       *fixture,
                     gconstpointer  data)
@@ -777,6 +905,130 @@ test_update_status (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (ticket, "message_count"), ==, count + 2);
   g_assert_cmpuint (count_messages (fixture, 1), ==, count + 2);
 }
+
+/* The list's entry for ticket @id, which must be on the first page. */
+static JsonNode *
+list_entry (Fixture    *fixture,
+            const char *token,
+            gint64      id)
+{
+  g_autoptr(SdTestResponse) response = get (fixture, token, "/api/v1/tickets?limit=100");
+  JsonArray *tickets = json_object_get_array_member (sd_test_response_object (response),
+                                                     "tickets");
+
+  for (guint i = 0; i < json_array_get_length (tickets); i++)
+    {
+      JsonNode *node = json_array_get_element (tickets, i);
+
+      if (json_object_get_int_member (json_node_get_object (node), "id") == id)
+        return json_node_copy (node);
+    }
+
+  g_assert_not_reached ();
+}
+
+/* Each ticket of the list is what the ticket alone answers. */
+static void
+assert_list_matches_tickets (Fixture    *fixture,
+                             const char *token)
+{
+  g_autoptr(SdTestResponse) response = get (fixture, token, "/api/v1/tickets?limit=100");
+  JsonArray *tickets = json_object_get_array_member (sd_test_response_object (response),
+                                                     "tickets");
+
+  g_assert_cmpuint (json_array_get_length (tickets), >, 0);
+  for (guint i = 0; i < json_array_get_length (tickets); i++)
+    {
+      JsonNode *node = json_array_get_element (tickets, i);
+      gint64 id = json_object_get_int_member (json_node_get_object (node), "id");
+      g_autoptr(SdTestResponse) single = get_ticket (fixture, token, id);
+
+      g_assert_true (json_node_equal (node, single->json));
+    }
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/*
+ * Subjects and names of any text come out of the list as they went in, and
+ * the list never shows what was there before a change, whether the change
+ * came through the API or from another program on the same database.
+ */
+static void
+test_list_text_and_changes (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  const char *hostile =
+    "\"Quoted\" \\ </script> \x01\x08\t\n\r\x1b\x1f\x7f "
+    "\xe2\x80\xa8\xe2\x80\xa9 Ünïcödé ✓ \xf0\x9f\x98\x80 {\"id\":99}";
+  const char *subject = "Ticket with \"quotes\", \\ and ✓ \xf0\x9f\x98\x80";
+  g_autofree char *db_path = g_build_filename (fixture->server->data_dir, "supportdesk.db", NULL);
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  JsonObject *ticket;
+  gint64 requester_id, id;
+
+  /* Asked twice, so that the second answer may be a kept one. */
+  assert_list_matches_tickets (fixture, fixture->customer);
+  before = list_entry (fixture, fixture->customer, 1);
+  requester_id = json_object_get_int_member (
+    json_object_get_object_member (json_node_get_object (before), "requester"), "id");
+
+  /* Another program changes the database: the next answer shows it. */
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE tickets SET subject = ?1, created_at = ?2"
+                                       " WHERE id = 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, hostile, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, 951782400);  /* 2000-02-29T00:00:00Z */
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE users SET name = ?1 WHERE id = ?2",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, hostile, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, requester_id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+
+  after = list_entry (fixture, fixture->customer, 1);
+  ticket = json_node_get_object (after);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "subject"), ==, hostile);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (ticket, "requester"), "name"), ==, hostile);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "created_at"), ==,
+                   "2000-02-29T00:00:00Z");
+  assert_timestamp (json_object_get_string_member (ticket, "updated_at"));
+  assert_list_matches_tickets (fixture, fixture->customer);
+  assert_list_matches_tickets (fixture, fixture->agent);
+
+  /* A change made while the answer is kept, inside a transaction of its own. */
+  exec_sql (db, "BEGIN IMMEDIATE; UPDATE tickets SET message_count = message_count + 5"
+                " WHERE id = 1; COMMIT");
+  again = list_entry (fixture, fixture->customer, 1);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (again), "message_count"),
+                   ==, json_object_get_int_member (ticket, "message_count") + 5);
+  sqlite3_close (db);
+
+  /* A change through the API: the new ticket is listed at once. */
+  id = create_ticket (fixture, fixture->customer, "billing", subject, "Some description");
+  created = list_entry (fixture, fixture->customer, id);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (created), "subject"),
+                   ==, subject);
+  assert_list_matches_tickets (fixture, fixture->customer);
+}
+
 
 static void
 test_update_refused (Fixture       *fixture,
@@ -918,8 +1170,10 @@ main (int   argc,
   ADD ("filters", test_filters);
   ADD ("search", test_search);
   ADD ("pagination", test_pagination);
+  ADD ("search-many-and-few", test_search_many_and_few);
   ADD ("update-status", test_update_status);
   ADD ("update-refused", test_update_refused);
+  ADD ("list-text-and-changes", test_list_text_and_changes);
   ADD ("reopen", test_reopen);
   ADD ("activity", test_activity);
 

@@ -29,12 +29,15 @@ struct _SdSupportPage
   GtkListView     *list_view;
   AdwStatusPage   *error_page;
   GtkListBox      *outbox_list;
+
+  /* borrowed: the stack's pages made when first shown, NULL until then */
   SdNewTicketPage *new_ticket_page;
   SdTicketPage    *ticket_page;
 
   /* owned */
   SdClient        *client;
   SdOutbox        *outbox;
+  SdDrafts        *drafts;
   /* Where the filters are remembered ("last-category", "last-status"), or NULL. */
   GSettings       *settings;
   /* The ticket just created from the form: opened once sent, if the list is still shown. */
@@ -50,6 +53,8 @@ struct _SdSupportPage
   gboolean         categories_loaded;
   /* The list waits for the categories, to learn whether the remembered one still exists. */
   gboolean         query_deferred;
+  /* The session's list has had its first answer ("list-loaded" was emitted). */
+  gboolean         list_loaded;
 };
 
 /* sd-support-page.c */

@@ -16,6 +16,7 @@ G_DEFINE_FINAL_TYPE (SdSupportPage, sd_support_page, GTK_TYPE_WIDGET)
 
 enum {
   TICKET_OPENED,
+  LIST_LOADED,
   N_SIGNALS
 };
 
@@ -71,6 +72,18 @@ sd_support_page_filters_changed (SdSupportPage *self)
 }
 
 static void
+list_loading_cb (SdSupportPage *self)
+{
+  sd_support_page_update_list_state (self);
+
+  if (self->tickets == NULL || self->list_loaded || sd_ticket_list_get_loading (self->tickets))
+    return;
+
+  self->list_loaded = TRUE;
+  g_signal_emit (self, signals[LIST_LOADED], 0);
+}
+
+static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               SdSupportPage            *self)
@@ -118,6 +131,40 @@ ticket_queued_cb (SdSupportPage   *self,
   g_set_object (&self->awaited, item);
   gtk_stack_set_visible_child_name (self->stack, "list");
   gtk_widget_grab_focus (GTK_WIDGET (self->outbox_list));
+}
+
+/*
+ * The form and the conversation are made when first shown: the start,
+ * which shows only the list, does without them.
+ */
+static SdNewTicketPage *
+ensure_new_ticket_page (SdSupportPage *self)
+{
+  if (self->new_ticket_page == NULL)
+    {
+      self->new_ticket_page = g_object_new (SD_TYPE_NEW_TICKET_PAGE, NULL);
+      g_signal_connect_object (self->new_ticket_page, "queued", G_CALLBACK (ticket_queued_cb),
+                               self, G_CONNECT_SWAPPED);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->new_ticket_page), "new-ticket");
+      sd_new_ticket_page_set_client (self->new_ticket_page, self->client);
+      sd_new_ticket_page_set_outbox (self->new_ticket_page, self->outbox, self->drafts);
+    }
+
+  return self->new_ticket_page;
+}
+
+static SdTicketPage *
+ensure_ticket_page (SdSupportPage *self)
+{
+  if (self->ticket_page == NULL)
+    {
+      self->ticket_page = g_object_new (SD_TYPE_TICKET_PAGE, NULL);
+      gtk_stack_add_named (self->stack, GTK_WIDGET (self->ticket_page), "ticket");
+      sd_ticket_page_set_client (self->ticket_page, self->client);
+      sd_ticket_page_set_outbox (self->ticket_page, self->outbox, self->drafts);
+    }
+
+  return self->ticket_page;
 }
 
 static void
@@ -222,7 +269,8 @@ back_action (GtkWidget  *widget,
   SdSupportPage *self = SD_SUPPORT_PAGE (widget);
 
   gtk_stack_set_visible_child_name (self->stack, "list");
-  sd_ticket_page_set_ticket (self->ticket_page, NULL);
+  if (self->ticket_page != NULL)
+    sd_ticket_page_set_ticket (self->ticket_page, NULL);
   if (self->tickets != NULL)
     sd_ticket_list_reload (self->tickets);
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
@@ -247,6 +295,7 @@ sd_support_page_dispose (GObject *object)
   if (self->outbox != NULL)
     g_signal_handlers_disconnect_by_data (self->outbox, self);
   g_clear_object (&self->outbox);
+  g_clear_object (&self->drafts);
   g_clear_object (&self->awaited);
   g_clear_object (&self->settings);
 
@@ -291,18 +340,18 @@ sd_support_page_class_init (SdSupportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, SdSupportPage, outbox_list);
-  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, new_ticket_page);
-  gtk_widget_class_bind_template_child (widget_class, SdSupportPage, ticket_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "search_changed_cb",
                                                 G_CALLBACK (sd_support_page_filters_changed));
   gtk_widget_class_bind_template_callback_full (widget_class, "filter_chosen_cb",
                                                 G_CALLBACK (sd_support_page_filter_chosen_cb));
   gtk_widget_class_bind_template_callback (widget_class, ticket_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, ticket_queued_cb);
 
   signals[TICKET_OPENED] =
     g_signal_new ("ticket-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TICKET);
+  signals[LIST_LOADED] =
+    g_signal_new ("list-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "support.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "support.reload", NULL, reload_action);
@@ -348,9 +397,12 @@ sd_support_page_set_client (SdSupportPage *self,
 
   gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->tickets);
+  self->list_loaded = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "list");
-  sd_new_ticket_page_set_client (self->new_ticket_page, client);
-  sd_ticket_page_set_client (self->ticket_page, client);
+  if (self->new_ticket_page != NULL)
+    sd_new_ticket_page_set_client (self->new_ticket_page, client);
+  if (self->ticket_page != NULL)
+    sd_ticket_page_set_client (self->ticket_page, client);
 
   if (client == NULL)
     return;
@@ -365,8 +417,7 @@ sd_support_page_set_client (SdSupportPage *self,
                            G_CALLBACK (sd_support_page_update_list_state), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tickets, "notify::loading",
-                           G_CALLBACK (sd_support_page_update_list_state), self,
-                           G_CONNECT_SWAPPED);
+                           G_CALLBACK (list_loading_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->tickets, "notify::error",
                            G_CALLBACK (sd_support_page_update_list_state), self,
                            G_CONNECT_SWAPPED);
@@ -402,8 +453,11 @@ sd_support_page_set_outbox (SdSupportPage *self,
   g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
   g_return_if_fail (outbox == NULL || SD_IS_OUTBOX (outbox));
 
-  sd_new_ticket_page_set_outbox (self->new_ticket_page, outbox, drafts);
-  sd_ticket_page_set_outbox (self->ticket_page, outbox, drafts);
+  g_set_object (&self->drafts, drafts);
+  if (self->new_ticket_page != NULL)
+    sd_new_ticket_page_set_outbox (self->new_ticket_page, outbox, drafts);
+  if (self->ticket_page != NULL)
+    sd_ticket_page_set_outbox (self->ticket_page, outbox, drafts);
 
   if (self->outbox == outbox)
     return;
@@ -441,7 +495,16 @@ sd_support_page_new_ticket (SdSupportPage *self)
 
   /* An unfinished form stays as it was left: nothing typed is thrown away. The form
    * empties itself once its ticket is created. */
+  ensure_new_ticket_page (self);
   gtk_stack_set_visible_child_name (self->stack, "new-ticket");
+}
+
+void
+sd_support_page_make_form (SdSupportPage *self)
+{
+  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
+
+  ensure_new_ticket_page (self);
 }
 
 void
@@ -460,7 +523,7 @@ sd_support_page_open_ticket (SdSupportPage *self,
   g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
   g_return_if_fail (SD_IS_TICKET (ticket));
 
-  sd_ticket_page_set_ticket (self->ticket_page, ticket);
+  sd_ticket_page_set_ticket (ensure_ticket_page (self), ticket);
   gtk_stack_set_visible_child_name (self->stack, "ticket");
   g_signal_emit (self, signals[TICKET_OPENED], 0, ticket);
 }
@@ -520,6 +583,14 @@ sd_support_page_open_ticket_by_id (SdSupportPage *self,
 
   sd_client_get_ticket_async (self->client, ticket_id, self->cancellable, ticket_found_cb,
                               g_object_ref (self));
+}
+
+gboolean
+sd_support_page_get_list_loaded (SdSupportPage *self)
+{
+  g_return_val_if_fail (SD_IS_SUPPORT_PAGE (self), FALSE);
+
+  return self->list_loaded;
 }
 
 SdTicket *

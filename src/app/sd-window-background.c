@@ -21,18 +21,20 @@ reach_cb (GObject      *source,
 {
   g_autoptr(SdWindow) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean was_offline;
   gboolean online;
 
   online = g_network_monitor_can_reach_finish (G_NETWORK_MONITOR (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  was_offline = gtk_revealer_get_reveal_child (self->offline_revealer);
   gtk_revealer_set_reveal_child (self->offline_revealer, !online);
   if (self->outbox != NULL)
     sd_outbox_set_online (self->outbox, online);
 
   /* Back online: what the pages show may be out of date. */
-  if (online && self->client != NULL)
+  if (online && was_offline && self->client != NULL)
     sd_support_page_refresh (self->support_page);
 }
 
@@ -143,26 +145,28 @@ static void
 run_pending (SdWindow *self)
 {
   gint64 ticket_id = self->pending_ticket_id;
+  gboolean pin = self->pending_pin;
   gboolean renew = self->pending_renew;
 
   if (self->client == NULL)
     return;
+
+  /* Done once: showing a page may finish signing in, which runs this again. */
+  self->pending_ticket_id = 0;
+  self->pending_pin = FALSE;
+  self->pending_renew = FALSE;
 
   if (ticket_id > 0)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "support");
       sd_support_page_open_ticket_by_id (self->support_page, ticket_id);
     }
-  else if (self->pending_pin)
+  else if (pin)
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "pin");
       if (renew)
         sd_pin_page_renew (self->pin_page);
     }
-
-  self->pending_ticket_id = 0;
-  self->pending_pin = FALSE;
-  self->pending_renew = FALSE;
 }
 
 void

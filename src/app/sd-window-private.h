@@ -40,6 +40,15 @@ struct _SdWindow
   GCancellable         *cancellable;
   /* Cancelled by the next look at the network. */
   GCancellable         *reach_cancellable;
+  /*
+   * What the signed-in window does not need for its first view (the PIN
+   * page's data, the limits, the network and the watch) waits until the
+   * ticket list has its first page painted.
+   */
+  gboolean              rest_pending;
+  guint                 rest_id;
+  GdkFrameClock        *rest_clock;
+  gulong                rest_paint_id;
 
   /*
    * What a notification asked for before there was a session (it started

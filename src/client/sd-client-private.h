@@ -53,8 +53,19 @@ GError      *sd_client_error_new_from_transport (const GError         *error);
 GError      *sd_client_error_new_invalid        (guint                 status,
                                                  const GError         *cause);
 
+/*
+ * The categories change rarely: one answer serves the whole session. Calls
+ * made while it is on its way wait for it (@waiting, GTasks; NULL when none is).
+ */
+typedef struct
+{
+  GPtrArray *categories;
+  GPtrArray *waiting;
+} SdClientCategoryCache;
+
 /* sd-client.c */
 SoupSession *sd_client_get_session              (SdClient             *self);
+SdClientCategoryCache *sd_client_get_category_cache (SdClient         *self);
 void         sd_client_set_user                 (SdClient             *self,
                                                  SdUser               *user);
 /* Emits "session-ended" when @msg, sent with the token, was answered 401. */

@@ -200,20 +200,84 @@ static const SdClientReader categories_reader = {
   read_categories, (GDestroyNotify)g_ptr_array_unref
 };
 
+static gpointer
+ref_category (gconstpointer category,
+              gpointer      user_data)
+{
+  return g_object_ref ((gpointer)category);
+}
+
+static GPtrArray *
+copy_categories (GPtrArray *categories)
+{
+  return g_ptr_array_copy (categories, ref_category, NULL);
+}
+
+static void
+categories_fetched_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  SdClientCategoryCache *cache = sd_client_get_category_cache (SD_CLIENT (source));
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&cache->waiting);
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Only an answer is kept: after a failure the next call asks again. */
+  categories = g_task_propagate_pointer (G_TASK (result), &error);
+  if (categories != NULL && cache->categories == NULL)
+    cache->categories = g_ptr_array_ref (categories);
+
+  /* A call cancelled meanwhile is told so by its task. */
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      GTask *task = g_ptr_array_index (waiting, i);
+
+      if (categories != NULL)
+        g_task_return_pointer (task, copy_categories (categories),
+                               (GDestroyNotify)g_ptr_array_unref);
+      else
+        g_task_return_error (task, g_error_copy (error));
+    }
+}
+
 void
 sd_client_list_categories_async (SdClient            *self,
                                  GCancellable        *cancellable,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
+  SdClientCategoryCache *cache;
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) fetch = NULL;
 
   g_return_if_fail (SD_IS_CLIENT (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_client_list_categories_async);
 
-  sd_client_call (self, g_steal_pointer (&task), "GET", SD_CLIENT_API "/categories", NULL, NULL,
+  cache = sd_client_get_category_cache (self);
+  if (cache->categories != NULL)
+    {
+      g_task_return_pointer (task, copy_categories (cache->categories),
+                             (GDestroyNotify)g_ptr_array_unref);
+      return;
+    }
+
+  /* The pages of a session all want them at its start: they share one request. */
+  if (cache->waiting != NULL)
+    {
+      g_ptr_array_add (cache->waiting, g_steal_pointer (&task));
+      return;
+    }
+
+  cache->waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (cache->waiting, g_steal_pointer (&task));
+
+  /* Not cancelled with the call that started it: others may wait for it too. */
+  fetch = g_task_new (self, NULL, categories_fetched_cb, NULL);
+  g_task_set_source_tag (fetch, categories_fetched_cb);
+  sd_client_call (self, g_steal_pointer (&fetch), "GET", SD_CLIENT_API "/categories", NULL, NULL,
                   &categories_reader);
 }
 

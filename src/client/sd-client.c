@@ -31,6 +31,7 @@ struct _SdClient
   char        *base_url;
   char        *token;
   SdUser      *user;
+  SdClientCategoryCache categories;
 };
 
 G_DEFINE_FINAL_TYPE (SdClient, sd_client, G_TYPE_OBJECT)
@@ -105,6 +106,8 @@ sd_client_finalize (GObject *object)
 
   g_clear_pointer (&self->base_url, g_free);
   clear_secret (&self->token);
+  g_clear_pointer (&self->categories.categories, g_ptr_array_unref);
+  g_clear_pointer (&self->categories.waiting, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sd_client_parent_class)->finalize (object);
 }
@@ -284,6 +287,14 @@ sd_client_get_session (SdClient *self)
   g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
 
   return self->session;
+}
+
+SdClientCategoryCache *
+sd_client_get_category_cache (SdClient *self)
+{
+  g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
+
+  return &self->categories;
 }
 
 /*

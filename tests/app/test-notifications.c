@@ -75,8 +75,8 @@ sign_in (Fixture *fixture)
   SdActivityWatch *watch;
 
   sd_test_app_sign_in (fixture->app, SD_TEST_CUSTOMER);
-  watch = sd_window_get_activity_watch (fixture->app->window);
-  g_assert_nonnull (watch);
+  /* The watch starts once the ticket list is in. */
+  sd_test_wait_until ((watch = sd_window_get_activity_watch (fixture->app->window)) != NULL);
   sd_activity_watch_set_interval (watch, 1);
   g_signal_connect (watch, "agent-replied", G_CALLBACK (agent_replied_cb), fixture);
 

@@ -81,8 +81,18 @@ gboolean  sd_api_attach_uploads          (SdRequest *request,
 gboolean  sd_api_get_upload_tokens       (SdRequest  *request,
                                           JsonArray **out_tokens);
 
+/* Replies and returns FALSE unless @id is absent or a known category. */
+gboolean  sd_api_check_category          (SdRequest  *request,
+                                          const char *id);
+
 /* Description and message bodies, in characters after trimming. */
 #define SD_API_TEXT_MAX_CHARS 65536
+
+/* A ticket's columns, its requester's name and the tables they come from (sd-api-tickets*.c). */
+#define SD_API_TICKET_COLUMNS \
+  "t.id, t.subject, t.category_id, t.status, t.requester_id, u.name, t.created_at," \
+  " t.updated_at, t.message_count, t.last_message_at, t.organization_id" \
+  " FROM tickets t JOIN users u ON u.id = t.requester_id"
 /* Subjects, in characters after trimming. */
 #define SD_API_SUBJECT_MAX_CHARS 200
 /* Uploads attached to one ticket or message. */

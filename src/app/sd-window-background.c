@@ -242,3 +242,91 @@ sd_window_get_activity_watch (SdWindow *self)
 
   return self->watch;
 }
+
+/* The rest of signing in: what the first frame does not need waits until after it. */
+
+void
+sd_window_cancel_rest (SdWindow *self)
+{
+  g_clear_handle_id (&self->rest_id, g_source_remove);
+  /* GTK lets go of the window's handlers on the clock when it is unrealized. */
+  if (self->rest_clock != NULL && g_signal_handler_is_connected (self->rest_clock,
+                                                                 self->rest_paint_id))
+    g_signal_handler_disconnect (self->rest_clock, self->rest_paint_id);
+  self->rest_paint_id = 0;
+  g_clear_object (&self->rest_clock);
+}
+
+/* The rest of signing in, once the list has its first page or another page is shown. */
+void
+sd_window_finish_sign_in (SdWindow *self)
+{
+  if (!self->rest_pending)
+    return;
+
+  self->rest_pending = FALSE;
+  sd_window_cancel_rest (self);
+
+  sd_support_page_make_form (self->support_page);
+  sd_pin_page_set_client (self->pin_page, self->client);
+  sd_window_check_network (self);
+
+  /* The service's limits, known before the first file is added; the default serves meanwhile. */
+  sd_client_get_limits_async (self->client, self->cancellable, NULL, NULL);
+
+  sd_window_background_signed_in (self);
+}
+
+static void
+finish_sign_in_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->rest_id = 0;
+  sd_window_finish_sign_in (self);
+}
+
+static gboolean
+finish_sign_in_idle_cb (gpointer user_data)
+{
+  finish_sign_in_cb (user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Not an idle of the usual priority: an animation on screen would hold that back. */
+static void
+rest_after_paint_cb (SdWindow *self)
+{
+  sd_window_cancel_rest (self);
+  self->rest_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_sign_in_idle_cb, self, NULL);
+}
+
+/*
+ * The list has its first page: the rest follows once that is painted, or
+ * after a moment if nothing is (the window hidden, say).
+ */
+void
+sd_window_list_loaded_cb (SdWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (!self->rest_pending || self->rest_id != 0)
+    return;
+
+  self->rest_id = g_timeout_add_once (200, finish_sign_in_cb, self);
+  if (clock != NULL)
+    {
+      self->rest_clock = g_object_ref (clock);
+      self->rest_paint_id = g_signal_connect_swapped (clock, "after-paint",
+                                                      G_CALLBACK (rest_after_paint_cb), self);
+    }
+}
+
+/* Another page needs what waits: it is done at once. */
+void
+sd_window_page_shown_cb (SdWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "support") != 0)
+    sd_window_finish_sign_in (self);
+}

@@ -69,5 +69,12 @@ void sd_window_background_signed_in  (SdWindow *self);
 void sd_window_background_signed_out (SdWindow *self);
 /* Whether the service's host can be reached, asked again at every change of the network. */
 void sd_window_check_network         (SdWindow *self);
+/* The rest of signing in, once the list has its first page or another page is shown. */
+void sd_window_finish_sign_in        (SdWindow *self);
+void sd_window_cancel_rest           (SdWindow *self);
+/* "list-loaded" of the support page: the rest follows once the list is painted. */
+void sd_window_list_loaded_cb        (SdWindow *self);
+/* Another page is shown: what waits for it is done at once. */
+void sd_window_page_shown_cb         (SdWindow *self);
 
 G_END_DECLS

@@ -105,92 +105,6 @@ use_account (SdWindow *self,
 }
 
 static void
-cancel_rest (SdWindow *self)
-{
-  g_clear_handle_id (&self->rest_id, g_source_remove);
-  /* GTK lets go of the window's handlers on the clock when it is unrealized. */
-  if (self->rest_clock != NULL && g_signal_handler_is_connected (self->rest_clock,
-                                                                 self->rest_paint_id))
-    g_signal_handler_disconnect (self->rest_clock, self->rest_paint_id);
-  self->rest_paint_id = 0;
-  g_clear_object (&self->rest_clock);
-}
-
-/* The rest of signing in, once the list has its first page or another page is shown. */
-static void
-finish_sign_in (SdWindow *self)
-{
-  if (!self->rest_pending)
-    return;
-
-  self->rest_pending = FALSE;
-  cancel_rest (self);
-
-  sd_support_page_make_form (self->support_page);
-  sd_pin_page_set_client (self->pin_page, self->client);
-  sd_window_check_network (self);
-
-  /* The service's limits, known before the first file is added; the default serves meanwhile. */
-  sd_client_get_limits_async (self->client, self->cancellable, NULL, NULL);
-
-  sd_window_background_signed_in (self);
-}
-
-static void
-finish_sign_in_cb (gpointer user_data)
-{
-  SdWindow *self = user_data;
-
-  self->rest_id = 0;
-  finish_sign_in (self);
-}
-
-static gboolean
-finish_sign_in_idle_cb (gpointer user_data)
-{
-  finish_sign_in_cb (user_data);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Not an idle of the usual priority: an animation on screen would hold that back. */
-static void
-rest_after_paint_cb (SdWindow *self)
-{
-  cancel_rest (self);
-  self->rest_id = g_idle_add_full (G_PRIORITY_DEFAULT, finish_sign_in_idle_cb, self, NULL);
-}
-
-/*
- * The list has its first page: the rest follows once that is painted, or
- * after a moment if nothing is (the window hidden, say).
- */
-static void
-list_loaded_cb (SdWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (!self->rest_pending || self->rest_id != 0)
-    return;
-
-  self->rest_id = g_timeout_add_once (200, finish_sign_in_cb, self);
-  if (clock != NULL)
-    {
-      self->rest_clock = g_object_ref (clock);
-      self->rest_paint_id = g_signal_connect_swapped (clock, "after-paint",
-                                                      G_CALLBACK (rest_after_paint_cb), self);
-    }
-}
-
-/* Another page needs what waits: it is done at once. */
-static void
-page_shown_cb (SdWindow *self)
-{
-  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "support") != 0)
-    finish_sign_in (self);
-}
-
-static void
 show_signed_in (SdWindow *self,
                 SdClient *client)
 {
@@ -208,9 +122,9 @@ show_signed_in (SdWindow *self,
 
   self->rest_pending = TRUE;
   if (self->pending_pin)
-    finish_sign_in (self);
+    sd_window_finish_sign_in (self);
   else if (sd_support_page_get_list_loaded (self->support_page))
-    list_loaded_cb (self);
+    sd_window_list_loaded_cb (self);
 }
 
 static void
@@ -227,7 +141,7 @@ show_sign_in (SdWindow   *self,
    */
   g_clear_object (&self->client);
   self->rest_pending = FALSE;
-  cancel_rest (self);
+  sd_window_cancel_rest (self);
   sd_window_background_signed_out (self);
   sd_support_page_set_outbox (self->support_page, NULL, NULL);
   sd_support_page_set_client (self->support_page, NULL);
@@ -572,7 +486,7 @@ sd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->reach_cancellable);
-  cancel_rest (self);
+  sd_window_cancel_rest (self);
   g_clear_object (&self->client);
   g_clear_object (&self->watch);
   if (self->outbox != NULL)
@@ -640,10 +554,10 @@ sd_window_init (SdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   sd_window_background_init (self);
-  g_signal_connect_object (self->support_page, "list-loaded", G_CALLBACK (list_loaded_cb), self,
+  g_signal_connect_object (self->support_page, "list-loaded", G_CALLBACK (sd_window_list_loaded_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",
-                           G_CALLBACK (page_shown_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (sd_window_page_shown_cb), self, G_CONNECT_SWAPPED);
 }
 
 SdWindow *

@@ -6,13 +6,7 @@
 
 #include "sd-client-private.h"
 
-/*
- * GET /limits, and the last limits the server gave. They are kept as data
- * on the client, beside its state rather than in it: every SdUpload of one
- * client shares them, and nothing else of the client depends on them.
- */
-
-#define LIMITS_KEY "sd-client-limits"
+/* GET /limits; the client keeps the last limits the server gave. */
 
 static gpointer
 read_limits (SdClient  *self,
@@ -22,7 +16,7 @@ read_limits (SdClient  *self,
   SdLimits *limits = sd_limits_new_from_json (root, error);
 
   if (limits != NULL)
-    g_object_set_data_full (G_OBJECT (self), LIMITS_KEY, g_object_ref (limits), g_object_unref);
+    sd_client_set_cached_limits (self, limits);
 
   return limits;
 }
@@ -64,7 +58,7 @@ sd_client_get_max_upload_size (SdClient *self)
 
   g_return_val_if_fail (SD_IS_CLIENT (self), 0);
 
-  limits = g_object_get_data (G_OBJECT (self), LIMITS_KEY);
+  limits = sd_client_get_cached_limits (self);
 
   return limits != NULL ? sd_limits_get_max_upload_size (limits) : 0;
 }

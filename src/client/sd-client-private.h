@@ -66,6 +66,10 @@ typedef struct
 /* sd-client.c */
 SoupSession *sd_client_get_session              (SdClient             *self);
 SdClientCategoryCache *sd_client_get_category_cache (SdClient         *self);
+/* The limits of the last GET /limits, shared by every SdUpload of the client, or NULL. */
+SdLimits    *sd_client_get_cached_limits        (SdClient             *self);
+void         sd_client_set_cached_limits        (SdClient             *self,
+                                                 SdLimits             *limits);
 void         sd_client_set_user                 (SdClient             *self,
                                                  SdUser               *user);
 /* Emits "session-ended" when @msg, sent with the token, was answered 401. */

@@ -31,7 +31,9 @@ struct _SdClient
   char        *base_url;
   char        *token;
   SdUser      *user;
+  /* What the service said once and rarely changes: kept for the session. */
   SdClientCategoryCache categories;
+  SdLimits    *limits;
 };
 
 G_DEFINE_FINAL_TYPE (SdClient, sd_client, G_TYPE_OBJECT)
@@ -108,6 +110,7 @@ sd_client_finalize (GObject *object)
   clear_secret (&self->token);
   g_clear_pointer (&self->categories.categories, g_ptr_array_unref);
   g_clear_pointer (&self->categories.waiting, g_ptr_array_unref);
+  g_clear_object (&self->limits);
 
   G_OBJECT_CLASS (sd_client_parent_class)->finalize (object);
 }
@@ -287,6 +290,23 @@ sd_client_get_session (SdClient *self)
   g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
 
   return self->session;
+}
+
+SdLimits *
+sd_client_get_cached_limits (SdClient *self)
+{
+  g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
+
+  return self->limits;
+}
+
+void
+sd_client_set_cached_limits (SdClient *self,
+                             SdLimits *limits)
+{
+  g_return_if_fail (SD_IS_CLIENT (self));
+
+  g_set_object (&self->limits, limits);
 }
 
 SdClientCategoryCache *

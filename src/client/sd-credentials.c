@@ -143,71 +143,53 @@ finish_boolean (GAsyncResult  *result,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-static void
-looked_up_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+/* What a lookup looks for. */
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
-  const char *email = g_task_get_task_data (task);
-  GError *error = NULL;
-  char *secret;
+  const SecretSchema *schema;
+  GHashTable         *attributes;
+} Lookup;
 
-  secret = secret_password_lookup_finish (result, &error);
-  if (error != NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  /* Not found is no error: the task completes with no secret. */
-  g_task_return_pointer (task, secret != NULL ? found_new (secret, email) : NULL,
-                         (GDestroyNotify)found_free);
-  secret_password_free (secret);
+static void
+lookup_free (Lookup *lookup)
+{
+  g_hash_table_unref (lookup->attributes);
+  g_free (lookup);
 }
 
+/*
+ * Lookups run on a worker thread, with a service of their own: the app
+ * looks up its session while GTK starts, and the process-wide service is
+ * left to the main thread. Of several items the one that changed last
+ * wins, which is the account used last on the server.
+ */
 static void
-retrieved_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+lookup_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
 {
-  g_autoptr(GTask) task = user_data;
-  const char *email = g_task_get_task_data (task);
+  Lookup *lookup = task_data;
+  g_autoptr(SecretService) service = NULL;
   g_autoptr(SecretValue) value = NULL;
-  GError *error = NULL;
-  const char *secret;
-
-  value = secret_retrievable_retrieve_secret_finish (SECRET_RETRIEVABLE (source), result, &error);
-  if (value == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if ((secret = secret_value_get_text (value)) == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                               "The keyring item of %s is not text", email);
-      return;
-    }
-
-  g_task_return_pointer (task, found_new (secret, email), (GDestroyNotify)found_free);
-}
-
-/* The account used last on the server is the one whose item changed last. */
-static void
-searched_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
   g_autoptr(GHashTable) attributes = NULL;
-  SecretRetrievable *newest = NULL;
+  SecretItem *newest = NULL;
   GError *error = NULL;
   GList *items;
-  GCancellable *cancellable;
+  const char *secret;
 
-  items = secret_password_search_finish (result, &error);
+  service = secret_service_open_sync (SECRET_TYPE_SERVICE, NULL, SECRET_SERVICE_OPEN_SESSION,
+                                      cancellable, &error);
+  if (service == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  items = secret_service_search_sync (service, lookup->schema, lookup->attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK |
+                                      SECRET_SEARCH_LOAD_SECRETS,
+                                      cancellable, &error);
   if (error != NULL)
     {
       g_task_return_error (task, error);
@@ -215,23 +197,30 @@ searched_cb (GObject      *source,
     }
 
   for (GList *l = items; l != NULL; l = l->next)
-    if (newest == NULL ||
-        secret_retrievable_get_modified (l->data) > secret_retrievable_get_modified (newest))
+    if (newest == NULL || secret_item_get_modified (l->data) > secret_item_get_modified (newest))
       newest = l->data;
 
+  /* Not found is no error: the task completes with no secret. */
   if (newest == NULL)
     {
       g_task_return_pointer (task, NULL, NULL);
       return;
     }
 
-  attributes = secret_retrievable_get_attributes (newest);
-  g_task_set_task_data (task, g_strdup (g_hash_table_lookup (attributes, "email")), g_free);
-
-  /* The secrets were loaded by the search, so this does not go back to the service. */
-  cancellable = g_task_get_cancellable (task);
-  secret_retrievable_retrieve_secret (newest, cancellable, retrieved_cb, g_steal_pointer (&task));
+  value = secret_item_get_secret (newest);
+  attributes = secret_item_get_attributes (newest);
   g_list_free_full (items, g_object_unref);
+
+  if (value == NULL || (secret = secret_value_get_text (value)) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "The keyring item of %s is not text",
+                               (const char *)g_hash_table_lookup (attributes, "email"));
+      return;
+    }
+
+  g_task_return_pointer (task, found_new (secret, g_hash_table_lookup (attributes, "email")),
+                         (GDestroyNotify)found_free);
 }
 
 static void
@@ -244,19 +233,16 @@ lookup_async (const SecretSchema  *schema,
               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GHashTable) attributes = new_attributes (server, email);
+  Lookup *lookup;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, g_strdup (email), g_free);
 
-  if (email != NULL)
-    secret_password_lookupv (schema, attributes, cancellable, looked_up_cb,
-                             g_steal_pointer (&task));
-  else
-    secret_password_searchv (schema, attributes,
-                             SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS,
-                             cancellable, searched_cb, g_steal_pointer (&task));
+  lookup = g_new0 (Lookup, 1);
+  lookup->schema = schema;
+  lookup->attributes = new_attributes (server, email);
+  g_task_set_task_data (task, lookup, (GDestroyNotify)lookup_free);
+  g_task_run_in_thread (task, lookup_thread);
 }
 
 static char *

@@ -271,6 +271,9 @@ sd_application_startup (GApplication *application)
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 
+  /* Before GTK starts, which takes a while: the keyring works meanwhile on another thread. */
+  sd_application_start_session_lookup (self);
+
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
@@ -346,6 +349,7 @@ sd_application_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->ca_file, g_free);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
+  sd_application_clear_session_lookup (self);
 
   G_OBJECT_CLASS (sd_application_parent_class)->finalize (object);
 }

@@ -40,6 +40,21 @@ SdClient      *sd_application_new_client     (SdApplication  *self,
                                               GError        **error);
 
 /*
+ * The session kept in the keyring for the server: its token, and whose it
+ * is in @out_email; NULL without an error when none is kept. The first call
+ * is answered by a lookup started with the app, while GTK starts; later
+ * calls look again.
+ */
+void           sd_application_lookup_session_async  (SdApplication        *self,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+char          *sd_application_lookup_session_finish (SdApplication        *self,
+                                                     GAsyncResult         *result,
+                                                     char                **out_email,
+                                                     GError              **error);
+
+/*
  * "mailto:ADDRESS?subject=SUBJECT", both percent-encoded, for the
  * "app.contact-email" action ("contact-email" key).
  */

@@ -238,7 +238,7 @@ token_found_cb (GObject      *source,
   g_autofree char *email = NULL;
   g_autofree char *token = NULL;
 
-  token = sd_credentials_lookup_token_finish (result, &email, &error);
+  token = sd_application_lookup_session_finish (SD_APPLICATION (source), result, &email, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -454,8 +454,8 @@ start (SdWindow *self)
     gtk_window_maximize (GTK_WINDOW (self));
 
   /* A session kept in the keyring spares the user signing in again. */
-  sd_credentials_lookup_token_async (sd_application_get_server_url (app), NULL,
-                                     self->cancellable, token_found_cb, g_object_ref (self));
+  sd_application_lookup_session_async (app, self->cancellable, token_found_cb,
+                                       g_object_ref (self));
 }
 
 static void

@@ -293,6 +293,103 @@ test_session_survives_restart (void)
   sd_test_spin (50);
 }
 
+typedef struct
+{
+  gboolean  done;
+  char     *token;
+  char     *email;
+} SessionLookup;
+
+static void
+session_looked_up_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  SessionLookup *lookup = user_data;
+  g_autoptr(GError) error = NULL;
+
+  lookup->token = sd_application_lookup_session_finish (SD_APPLICATION (source), result,
+                                                        &lookup->email, &error);
+  g_assert_no_error (error);
+  lookup->done = TRUE;
+}
+
+/* What sd_application_lookup_session_async() gives; the email in @out_email. */
+static char *
+app_session_token (SdApplication  *app,
+                   char          **out_email)
+{
+  SessionLookup lookup = { 0 };
+
+  sd_application_lookup_session_async (app, NULL, session_looked_up_cb, &lookup);
+  sd_test_wait_until (lookup.done);
+  if (out_email != NULL)
+    *out_email = g_steal_pointer (&lookup.email);
+  g_free (lookup.email);
+
+  return lookup.token;
+}
+
+static void
+token_stored_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_credentials_store_token_finish (result, &error));
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+/*
+ * The kept session is looked up as the app starts, for the server it starts
+ * with, and answers the first question; what changes later is looked up again.
+ */
+static void
+test_session_looked_up_at_start (void)
+{
+  g_autoptr(SdTestApp) app = sd_test_app_new ();
+  g_autoptr(SdApplication) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *elsewhere = NULL;
+  gboolean stored = FALSE;
+
+  sd_test_app_sign_in (app, SD_TEST_CUSTOMER);
+  sd_test_wait_until (keyring_has_token (app->server->url));
+  gtk_window_destroy (GTK_WINDOW (app->window));
+  g_clear_object (&app->window);
+  g_clear_object (&app->app);
+
+  /* Started as main() starts it: the server is the one used last, and no window yet. */
+  second = sd_application_new ();
+  g_application_set_application_id (G_APPLICATION (second), "com.example.SupportDesk.TestLookup");
+  g_application_set_flags (G_APPLICATION (second), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (second), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_application_get_server_url (second), ==, app->server->url);
+
+  token = app_session_token (second, &email);
+  g_assert_cmpstr (email, ==, SD_TEST_CUSTOMER);
+  g_assert_cmpuint (session_status (app->server, token), ==, 200);
+
+  /* A session kept since is found: the answer of the start is not given twice. */
+  sd_credentials_store_token_async (app->server->url, SD_TEST_CUSTOMER, "a-newer-token", NULL,
+                                    token_stored_cb, &stored);
+  sd_test_wait_until (stored);
+  again = app_session_token (second, NULL);
+  g_assert_cmpstr (again, ==, "a-newer-token");
+
+  /* Another server has no session kept. */
+  sd_application_set_server_url (second, "http://127.0.0.1:9");
+  elsewhere = app_session_token (second, NULL);
+  g_assert_null (elsewhere);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -306,6 +403,7 @@ main (int   argc,
   g_test_add_func ("/sd/app/sign-in/rate-limited", test_rate_limited);
   g_test_add_func ("/sd/app/sign-in/server-error", test_server_error);
   g_test_add_func ("/sd/app/sign-in/restart", test_session_survives_restart);
+  g_test_add_func ("/sd/app/sign-in/looked-up-at-start", test_session_looked_up_at_start);
 
   return g_test_run ();
 }

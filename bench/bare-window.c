@@ -2,7 +2,11 @@
 
 #include "config.h"
 
+#ifdef SD_BENCH_ADWAITA
+#include <adwaita.h>
+#else
 #include <gtk/gtk.h>
+#endif
 #include <stdio.h>
 #include <unistd.h>
 
@@ -10,6 +14,10 @@
  * The reference of the start benchmark: a GtkApplication with one empty
  * GtkWindow of the app's default size, started and watched as start-app
  * is. At its first painted frame it prints the time since --t0 and ends.
+ *
+ * Built with SD_BENCH_ADWAITA as adw-window: the same with libadwaita (an
+ * AdwApplication, and an AdwApplicationWindow with only a header bar), the
+ * least any libadwaita app costs, which bench/run shows beside the result.
  */
 
 static gint64 t0;
@@ -44,7 +52,15 @@ realized_cb (GtkWidget *window)
 static void
 activate_cb (GtkApplication *app)
 {
+#ifdef SD_BENCH_ADWAITA
+  GtkWidget *window = adw_application_window_new (app);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+#else
   GtkWidget *window = gtk_application_window_new (app);
+#endif
 
   mark ("window made");
 
@@ -75,7 +91,12 @@ main (int    argc,
     g_error ("%s", error->message);
 
   mark ("main");
+#ifdef SD_BENCH_ADWAITA
+  app = GTK_APPLICATION (adw_application_new ("com.example.SupportDesk.BenchAdwaita",
+                                              G_APPLICATION_DEFAULT_FLAGS));
+#else
   app = gtk_application_new ("com.example.SupportDesk.BenchBare", G_APPLICATION_DEFAULT_FLAGS);
+#endif
   g_signal_connect_swapped (app, "startup", G_CALLBACK (mark), (gpointer)"startup");
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
 

@@ -256,6 +256,36 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+load_icon_theme_thread (GTask        *task,
+                        gpointer      source_object,
+                        gpointer      task_data,
+                        GCancellable *cancellable)
+{
+  GtkIconTheme *theme = task_data;
+
+  /* Any lookup loads the theme first, under the theme's lock. */
+  g_task_return_boolean (task, gtk_icon_theme_has_icon (theme, "open-menu-symbolic"));
+}
+
+/*
+ * GTK loads the icon theme on a worker thread as it starts, but libadwaita
+ * and the application then add their icon folders, which leaves the theme
+ * to be loaded again by the first lookup: in the middle of showing the
+ * window. Loaded again here, on a worker thread, it is ready by then.
+ * Lookups from other threads are safe once the theme is set up (see
+ * gtkicontheme.c); the display holds the theme for as long as the app runs.
+ */
+static void
+load_icon_theme (void)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  g_task_set_task_data (task, g_object_ref (theme), g_object_unref);
+  g_task_run_in_thread (task, load_icon_theme_thread);
+}
+
+static void
 sd_application_startup (GApplication *application)
 {
   SdApplication *self = SD_APPLICATION (application);
@@ -275,6 +305,7 @@ sd_application_startup (GApplication *application)
   sd_application_start_session_lookup (self);
 
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (application);
+  load_icon_theme ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -24,11 +24,16 @@ struct _SdWindow
   /* template widgets */
   AdwToastOverlay      *toast_overlay;
   GtkStack             *session_stack;
-  SdSignInPage         *sign_in_page;
+  GtkBox               *sign_in_box;
   AdwViewStack         *view_stack;
   SdSupportPage        *support_page;
   SdPinPage            *pin_page;
   GtkRevealer          *offline_revealer;
+
+  /* Made when first shown: most starts resume a session and never show it. */
+  SdSignInPage         *sign_in_page;
+  /* Made when first asked for (owned), then hidden when closed. */
+  GtkWindow            *shortcuts_window;
 
   /* owned */
   SdClient             *client;

@@ -127,6 +127,24 @@ show_signed_in (SdWindow *self,
     sd_window_list_loaded_cb (self);
 }
 
+static void signed_in_cb   (SdWindow     *self,
+                            SdClient     *client,
+                            SdSignInPage *page);
+static void update_contact (SdWindow     *self);
+
+static void
+ensure_sign_in_page (SdWindow *self)
+{
+  if (self->sign_in_page != NULL)
+    return;
+
+  self->sign_in_page = g_object_new (SD_TYPE_SIGN_IN_PAGE, "vexpand", TRUE, NULL);
+  g_signal_connect_object (self->sign_in_page, "signed-in", G_CALLBACK (signed_in_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_box_append (self->sign_in_box, GTK_WIDGET (self->sign_in_page));
+  update_contact (self);
+}
+
 static void
 show_sign_in (SdWindow   *self,
               const char *message)
@@ -150,6 +168,7 @@ show_sign_in (SdWindow   *self,
     sd_outbox_set_client (self->outbox, NULL);
   gtk_revealer_set_reveal_child (self->offline_revealer, FALSE);
 
+  ensure_sign_in_page (self);
   sd_sign_in_page_reset (self->sign_in_page);
   sd_sign_in_page_set_server (self->sign_in_page, sd_application_get_server_url (app));
   sd_sign_in_page_set_email (self->sign_in_page, email);
@@ -430,6 +449,9 @@ update_contact (SdWindow *self)
 {
   GActionGroup *app = G_ACTION_GROUP (get_application (self));
 
+  if (self->sign_in_page == NULL)
+    return;
+
   sd_sign_in_page_set_can_contact (self->sign_in_page,
                                    g_action_group_get_action_enabled (app, "contact-email") ||
                                    g_action_group_get_action_enabled (app, "contact-chat"));
@@ -458,22 +480,42 @@ start (SdWindow *self)
                                        g_object_ref (self));
 }
 
+/* The keyboard shortcuts, made when first asked for rather than with every window. */
+static void
+show_shortcuts_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/com/example/SupportDesk/sd-shortcuts-window.ui");
+
+      self->shortcuts_window = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder,
+                                                                                  "shortcuts_window")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 sd_window_unrealize (GtkWidget *widget)
 {
-  GtkShortcutsWindow *help_overlay;
+  SdWindow *self = SD_WINDOW (widget);
 
   /*
-   * GtkApplicationWindow destroys its shortcuts window only in dispose, after this window
-   * is unrealized; one that was shown and closed (so only hidden) then leaves work behind
-   * that later finds this window freed (GTK 4.8). While this window is whole, it goes
-   * cleanly.
+   * A shortcuts window that was shown and closed (so only hidden) and is destroyed after
+   * this window is unrealized leaves work behind that later finds this window freed (GTK
+   * 4.8). While this window is whole, it goes cleanly.
    */
-  help_overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (widget));
-  if (help_overlay != NULL)
+  if (self->shortcuts_window != NULL)
     {
-      gtk_window_destroy (GTK_WINDOW (help_overlay));
-      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (widget), NULL);
+      gtk_window_destroy (self->shortcuts_window);
+      g_clear_object (&self->shortcuts_window);
     }
 
   GTK_WIDGET_CLASS (sd_window_parent_class)->unrealize (widget);
@@ -523,7 +565,6 @@ sd_window_class_init (SdWindowClass *klass)
   widget_class->unrealize = sd_window_unrealize;
   window_class->close_request = sd_window_close_request;
 
-  g_type_ensure (SD_TYPE_SIGN_IN_PAGE);
   g_type_ensure (SD_TYPE_SUPPORT_PAGE);
   g_type_ensure (SD_TYPE_PIN_PAGE);
 
@@ -531,12 +572,11 @@ sd_window_class_init (SdWindowClass *klass)
                                                "/com/example/SupportDesk/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, session_stack);
-  gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, sign_in_box);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, support_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, pin_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, offline_revealer);
-  gtk_widget_class_bind_template_callback (widget_class, signed_in_cb);
 
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, new_ticket_action);
@@ -544,6 +584,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-pin", NULL, copy_pin_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_shortcuts_action);
 }
 
 static void

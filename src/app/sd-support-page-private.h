@@ -48,6 +48,8 @@ struct _SdSupportPage
   GPtrArray       *category_ids;
   /* id -> name, for the rows */
   GHashTable      *category_names_by_id;
+  /* The list's items that have a row now (GtkListItem, not owned): to show names that come late. */
+  GHashTable      *bound_items;
   /* The category filtered by, NULL for all: known before the drop-down has the names. */
   char            *category_id;
   gboolean         categories_loaded;

@@ -91,10 +91,10 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, sd_ticket_row_new ());
 }
 
+/* Shows @item's ticket in its row, with its category's name once the names are there. */
 static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             SdSupportPage            *self)
+bind_item (SdSupportPage *self,
+           GtkListItem   *item)
 {
   SdTicket *ticket = gtk_list_item_get_item (item);
   const char *category = sd_ticket_get_category (ticket);
@@ -105,10 +105,20 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             SdSupportPage            *self)
+{
+  bind_item (self, item);
+  g_hash_table_add (self->bound_items, item);
+}
+
+static void
 unbind_row_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                SdSupportPage            *self)
 {
+  g_hash_table_remove (self->bound_items, item);
   sd_ticket_row_bind (SD_TICKET_ROW (gtk_list_item_get_child (item)), NULL, NULL);
 }
 
@@ -230,6 +240,8 @@ categories_loaded_cb (GObject      *source,
   g_autoptr(SdSupportPage) self = user_data;
   g_autoptr(GPtrArray) categories = NULL;
   g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer item;
 
   categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
   if (categories == NULL)
@@ -251,14 +263,10 @@ categories_loaded_cb (GObject      *source,
 
   sd_support_page_show_categories (self, categories);
 
-  /* Rows bound before the names arrived show ids: setting the model again binds them anew. */
-  if (self->tickets != NULL)
-    {
-      g_autoptr(GtkNoSelection) selection = NULL;
-
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->tickets)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-    }
+  /* Rows bound before the names arrived show ids: they are bound again, as they are. */
+  g_hash_table_iter_init (&iter, self->bound_items);
+  while (g_hash_table_iter_next (&iter, &item, NULL))
+    bind_item (self, item);
 }
 
 static void
@@ -312,6 +320,7 @@ sd_support_page_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->category_ids, g_ptr_array_unref);
   g_clear_pointer (&self->category_names_by_id, g_hash_table_unref);
+  g_clear_pointer (&self->bound_items, g_hash_table_unref);
   g_clear_pointer (&self->category_id, g_free);
 
   G_OBJECT_CLASS (sd_support_page_parent_class)->finalize (object);
@@ -367,6 +376,7 @@ sd_support_page_init (SdSupportPage *self)
   self->cancellable = g_cancellable_new ();
   self->category_ids = g_ptr_array_new_with_free_func (g_free);
   self->category_names_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->bound_items = g_hash_table_new (NULL, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -5,6 +5,8 @@
 #include "sd-ticket-page.h"
 #include "sd-ticket-row.h"
 
+#include <string.h>
+
 /* The customer's demo tickets, newest activity first. */
 static const char * const newest_first[] = {
   "Sales figures from yesterday are missing",
@@ -87,6 +89,41 @@ row_shows (GtkWidget  *widget,
   return FALSE;
 }
 
+/* Whether a label below @widget has @text somewhere in it. */
+static gboolean
+has_label_with (GtkWidget  *widget,
+                const char *text)
+{
+  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_with (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether the row of the ticket @subject has @text in one of its labels. */
+static gboolean
+row_mentions (GtkWidget  *widget,
+              const char *subject,
+              const char *text)
+{
+  if (SD_IS_TICKET_ROW (widget))
+    return sd_test_has_label (widget, subject) && has_label_with (widget, text);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (row_mentions (child, subject, text))
+      return TRUE;
+
+  return FALSE;
+}
+
 static GtkWidget *
 find (Fixture    *fixture,
       const char *label,
@@ -150,6 +187,13 @@ test_list (Fixture       *fixture,
   sd_test_wait_until (list_is (fixture, newest_first));
   g_assert_true (row_shows (fixture->list_view, newest_first[0], "Pending"));
   g_assert_true (row_shows (fixture->list_view, newest_first[2], "Solved"));
+  /* Each row names its category, even when the names come after the rows. */
+  sd_test_wait_until (row_mentions (fixture->list_view, "Firewall blocks the update service",
+                                    " · Antivirus / firewall · "));
+  g_assert_true (row_mentions (fixture->list_view, "Invoice shows the wrong VAT number",
+                               " · Billing · "));
+  g_assert_false (row_mentions (fixture->list_view, "Invoice shows the wrong VAT number",
+                                " · billing · "));
   /* The other organization's ticket is not theirs to see. */
   g_assert_false (sd_test_has_label (fixture->root, "Cannot sign in after changing my password"));
 }

@@ -37,6 +37,13 @@ struct _SdWindow
 
   /* owned */
   SdClient             *client;
+  /*
+   * A session confirmed as the window starts waits for its list's first answer
+   * before it is shown, for at most a moment: the page is not painted empty
+   * just before the rows come.
+   */
+  SdClient             *confirmed_client;
+  guint                 confirmed_id;
   /* The signed-in account's unsent work and drafts; kept while it signs in again. */
   SdOutbox             *outbox;
   SdDrafts             *drafts;

@@ -10,6 +10,9 @@
 
 #include <glib/gi18n.h>
 
+/* How long a confirmed session waits for its list before it is shown anyway. */
+#define CONFIRMED_WAIT_MS 150
+
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static SdApplication *
@@ -105,9 +108,17 @@ use_account (SdWindow *self,
 }
 
 static void
+forget_confirmed (SdWindow *self)
+{
+  g_clear_handle_id (&self->confirmed_id, g_source_remove);
+  g_clear_object (&self->confirmed_client);
+}
+
+static void
 show_signed_in (SdWindow *self,
                 SdClient *client)
 {
+  forget_confirmed (self);
   g_set_object (&self->client, client);
   g_signal_connect_object (client, "session-ended", G_CALLBACK (client_session_ended_cb), self,
                            G_CONNECT_SWAPPED);
@@ -157,6 +168,7 @@ show_sign_in (SdWindow   *self,
    * The pages let go of the account (what is typed is on disk by then);
    * the outbox stays, without a client, for when the same account is back.
    */
+  forget_confirmed (self);
   g_clear_object (&self->client);
   self->rest_pending = FALSE;
   sd_window_cancel_rest (self);
@@ -215,6 +227,24 @@ signed_in_cb (SdWindow     *self,
 }
 
 static void
+show_confirmed (SdWindow *self)
+{
+  g_autoptr(SdClient) client = g_steal_pointer (&self->confirmed_client);
+
+  if (client != NULL)
+    show_signed_in (self, client);
+}
+
+static void
+confirmed_timeout_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->confirmed_id = 0;
+  show_confirmed (self);
+}
+
+static void
 session_checked_cb (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -227,6 +257,13 @@ session_checked_cb (GObject      *source,
   user = sd_client_get_session_finish (client, result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  if (user != NULL && !sd_support_page_get_list_loaded (self->support_page))
+    {
+      g_set_object (&self->confirmed_client, client);
+      self->confirmed_id = g_timeout_add_once (CONFIRMED_WAIT_MS, confirmed_timeout_cb, self);
+      return;
+    }
 
   if (user != NULL)
     {
@@ -529,6 +566,7 @@ sd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->reach_cancellable);
   sd_window_cancel_rest (self);
+  forget_confirmed (self);
   g_clear_object (&self->client);
   g_clear_object (&self->watch);
   if (self->outbox != NULL)
@@ -596,6 +634,8 @@ sd_window_init (SdWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   sd_window_background_init (self);
+  g_signal_connect_object (self->support_page, "list-loaded", G_CALLBACK (show_confirmed), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->support_page, "list-loaded", G_CALLBACK (sd_window_list_loaded_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->view_stack, "notify::visible-child-name",

@@ -274,6 +274,7 @@ test_session_survives_restart (void)
 {
   g_autoptr(SdTestApp) app = sd_test_app_new ();
   g_autoptr(SdApplication) second = NULL;
+  GtkListView *list_view;
   SdWindow *window;
 
   sd_test_app_sign_in (app, SD_TEST_CUSTOMER);
@@ -282,10 +283,19 @@ test_session_survives_restart (void)
   g_clear_object (&app->window);
   g_clear_object (&app->app);
 
-  /* A new start finds the session in the keyring and skips the sign-in page. */
+  /*
+   * A new start finds the session in the keyring and skips the sign-in page. The
+   * signed-in page comes with its list: it is not shown empty just before.
+   */
   second = sd_test_application_new (app->server->url);
   window = SD_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (second)));
-  sd_test_wait_until (g_strcmp0 (sd_window_get_state (window), "signed-in") == 0);
+  while (g_strcmp0 (sd_window_get_state (window), "starting") == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (sd_window_get_state (window), ==, "signed-in");
+  list_view = GTK_LIST_VIEW (sd_test_find_type (GTK_WIDGET (window), GTK_TYPE_LIST_VIEW, NULL));
+  g_assert_nonnull (gtk_list_view_get_model (list_view));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (list_view))),
+                    >, 0);
   sd_test_wait_until (sd_test_has_label (GTK_WIDGET (window),
                                          "Firewall blocks the update service"));
 

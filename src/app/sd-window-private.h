@@ -11,8 +11,9 @@
 G_BEGIN_DECLS
 
 /*
- * What the files of SdWindow share: sd-window.c has the window's life and
- * its session, sd-window-background.c what it does while the user is
+ * What the files of SdWindow share: sd-window.c has the window's life, its
+ * pages and actions, sd-window-session.c its session (resumed, signed in and
+ * out, ended), sd-window-background.c what it does while the user is
  * elsewhere (the network, the activity watch and its notifications) and
  * what notifications ask of it.
  */
@@ -71,6 +72,15 @@ struct _SdWindow
   gboolean              pending_pin;
   gboolean              pending_renew;
 };
+
+/* sd-window-session.c */
+/* Connects to the support page; once, from init. */
+void sd_window_session_init          (SdWindow *self);
+/* Looks for a session kept in the keyring, and resumes it or shows the sign-in page. */
+void sd_window_resume_session        (SdWindow *self);
+/* Signs out on the server and here, and shows the sign-in page. */
+void sd_window_sign_out              (SdWindow *self);
+void sd_window_session_dispose       (SdWindow *self);
 
 /* sd-window-background.c */
 /* Connects to the window's focus and pages; once, from init. */

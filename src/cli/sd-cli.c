@@ -5,6 +5,7 @@
 #include "sd-cli.h"
 
 #include "sd-cli-private.h"
+#include "sd-number.h"
 
 #include <glib-unix.h>
 #include <signal.h>
@@ -315,24 +316,14 @@ gboolean
 sd_cli_parse_id (const char *text,
                  gint64     *out_id)
 {
-  guint64 value;
-
-  if (text == NULL || text[0] == '\0')
+  if (text == NULL)
     return FALSE;
 
   /* "#12", as tickets are shown, is 12. */
   if (text[0] == '#')
     text++;
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
 
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *out_id = (gint64)value;
-
-  return TRUE;
+  return sd_number_parse (text, 1, G_MAXINT64, out_id);
 }
 
 void

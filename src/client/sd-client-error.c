@@ -6,6 +6,7 @@
 
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-number.h"
 
 /*
  * SD_CLIENT_ERROR is an extended error domain: besides its code, an error
@@ -157,7 +158,7 @@ parse_retry_after (const char *value)
   if (value == NULL)
     return 0;
 
-  if (g_ascii_string_to_signed (value, 10, 0, G_MAXINT32, &seconds, NULL))
+  if (sd_number_parse (value, 0, G_MAXINT32, &seconds))
     return seconds;
 
   if ((date = soup_date_time_new_from_http_string (value)) == NULL)

@@ -6,6 +6,7 @@
 
 #include "sd-error.h"
 #include "sd-json.h"
+#include "sd-number.h"
 
 #include <math.h>
 #include <string.h>
@@ -164,7 +165,7 @@ check_number (Reader *reader)
 
       memcpy (buffer, start, length);
       buffer[length] = '\0';
-      if (!g_ascii_string_to_signed (buffer, 10, G_MININT64, G_MAXINT64, &value, NULL))
+      if (!sd_number_parse (buffer, G_MININT64, G_MAXINT64, &value))
         return SD_JSON_CHECK_OUT_OF_RANGE;
     }
   else

@@ -8,6 +8,7 @@
 #include "sd-cursor.h"
 #include "sd-json.h"
 #include "sd-message.h"
+#include "sd-number.h"
 #include "sd-server-private.h"
 
 #define MESSAGE_COLUMNS \
@@ -230,8 +231,7 @@ sd_api_messages_list (SdRequest *request)
     return;
 
   if (after_text != NULL &&
-      (!g_ascii_isdigit (*after_text) ||
-       !g_ascii_string_to_signed (after_text, 10, 0, G_MAXINT64, &after, NULL)))
+      !sd_number_parse (after_text, 0, G_MAXINT64, &after))
     {
       sd_request_reply_error (request, SD_API_ERROR_INVALID_FIELD, "after",
                               "“after” must be a message id");

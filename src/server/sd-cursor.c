@@ -4,6 +4,8 @@
 
 #include "sd-cursor.h"
 
+#include "sd-number.h"
+
 #include <sodium.h>
 #include <string.h>
 
@@ -47,6 +49,6 @@ sd_cursor_decode (const char *cursor,
 
   return g_strv_length (parts) == 3 &&
          parts[0][0] == kind && parts[0][1] == '\0' &&
-         g_ascii_string_to_signed (parts[1], 10, 0, G_MAXINT64, out_first, NULL) &&
-         g_ascii_string_to_signed (parts[2], 10, 0, G_MAXINT64, out_second, NULL);
+         sd_number_parse (parts[1], 0, G_MAXINT64, out_first) &&
+         sd_number_parse (parts[2], 0, G_MAXINT64, out_second);
 }

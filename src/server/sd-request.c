@@ -7,6 +7,7 @@
 #include "sd-api.h"
 #include "sd-auth.h"
 #include "sd-json.h"
+#include "sd-number.h"
 #include "sd-request-private.h"
 #include "sd-server-private.h"
 
@@ -242,7 +243,7 @@ sd_request_get_limit (SdRequest *self,
                       guint     *out_limit)
 {
   const char *text = sd_request_get_query (self, "limit");
-  guint64 value;
+  gint64 value;
 
   if (text == NULL)
     {
@@ -250,8 +251,7 @@ sd_request_get_limit (SdRequest *self,
       return TRUE;
     }
 
-  if (!g_ascii_isdigit (*text) ||
-      !g_ascii_string_to_unsigned (text, 10, 1, 100, &value, NULL))
+  if (!sd_number_parse (text, 1, 100, &value))
     {
       sd_request_reply_error (self, SD_API_ERROR_INVALID_FIELD, "limit",
                               "The limit must be a whole number from 1 to 100");

@@ -6,6 +6,7 @@
 
 #include "sd-api.h"
 #include "sd-json.h"
+#include "sd-number.h"
 #include "sd-rate-limit.h"
 #include "sd-request-private.h"
 #include "sd-server-private.h"
@@ -64,25 +65,12 @@ static const SdRoute routes[] = {
     SD_ROUTE_JSON },
 };
 
+/* Plain decimal only: no sign, no spaces, no leading "+". */
 static gboolean
 parse_id (const char *text,
           gint64     *out_id)
 {
-  guint64 value;
-
-  /* Plain decimal only: no sign, no spaces, no leading "+". */
-  if (*text == '\0')
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isdigit (*p))
-      return FALSE;
-
-  if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *out_id = (gint64)value;
-
-  return TRUE;
+  return sd_number_parse (text, 1, G_MAXINT64, out_id);
 }
 
 typedef enum

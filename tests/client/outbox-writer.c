@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "sd-outbox.h"
+#include "sd-number.h"
 #include "sd-upload.h"
 
 #include <stdio.h>
@@ -190,7 +191,7 @@ add_next (Writer *writer)
                                   NULL, added_cb, writer);
     }
   else if (g_strcmp0 (parts[0], "message") == 0 && parts[1] != NULL && parts[2] != NULL &&
-           g_ascii_string_to_signed (parts[1], 10, 1, G_MAXINT64, &ticket_id, NULL))
+           sd_number_parse (parts[1], 1, G_MAXINT64, &ticket_id))
     {
       uploads = new_uploads (writer, parts[3]);
       sd_outbox_add_message_async (writer->outbox, ticket_id, parts[2], uploads, NULL, added_cb,

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 /*
  * upload: one big file to POST /api/v1/uploads through the client library
@@ -97,6 +98,19 @@ upload_with_curl (const char *base_url,
   return seconds;
 }
 
+/* CPU seconds used so far by this process (RUSAGE_SELF) or by its ended children. */
+static double
+cpu_seconds (int who)
+{
+  struct rusage usage;
+
+  if (getrusage (who, &usage) != 0)
+    return 0;
+
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / (double)G_USEC_PER_SEC;
+}
+
 /* The server's copy of the file is no use to the benchmark: free the disk. */
 static void
 delete_stored (const char *files_dir,
@@ -129,6 +143,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) client_s = g_array_new (FALSE, FALSE, sizeof (double));
+  double client_cpu = 0, curl_cpu = 0;
   g_autoptr(GArray) curl_s = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(SdClient) client = NULL;
   g_autoptr(GFile) file = NULL;
@@ -172,15 +187,20 @@ main (int    argc,
     for (int turn = 0; turn < 2; turn++)
       {
         double seconds;
+        double cpu;
 
         if ((turn + run) % 2 == 0)
           {
+            cpu = cpu_seconds (RUSAGE_SELF);
             seconds = upload_with_client (client, file, st.st_size);
+            client_cpu += cpu_seconds (RUSAGE_SELF) - cpu;
             g_array_append_val (client_s, seconds);
           }
         else
           {
+            cpu = cpu_seconds (RUSAGE_CHILDREN);
             seconds = upload_with_curl (base_url, token, path, st.st_size);
+            curl_cpu += cpu_seconds (RUSAGE_CHILDREN) - cpu;
             g_array_append_val (curl_s, seconds);
           }
         delete_stored (files_dir, st.st_size);
@@ -194,6 +214,9 @@ main (int    argc,
   printf ("# upload: %.0f MiB file, %d runs each;"
           " client VmRSS before %.1f MiB, VmHWM after %.1f MiB\n",
           st.st_size / 1048576.0, runs, rss_before / 1024.0, hwm_after / 1024.0);
+  /* Both compete with the server for the machine's cores. */
+  printf ("# upload: CPU per upload (user and system): client %.2fs, curl %.2fs\n",
+          client_cpu / runs, curl_cpu / runs);
   sd_bench_print_result ("upload", sd_bench_median (client_s) * 1000,
                          sd_bench_median (curl_s) * 1000, "ms", 1.25, TRUE, TRUE);
   sd_bench_print_result ("upload-memory", growth_mib, MEMORY_BUDGET_MIB, "MiB", 1.0, TRUE, TRUE);

@@ -18,6 +18,8 @@
 
 /* A progress bar cannot show more than this; every chunk libsoup writes would be far more. */
 #define NOTIFY_INTERVAL (50 * G_TIME_SPAN_MILLISECOND)
+/* What is read of the file at a time (see send_body()). */
+#define BODY_BUFFER_SIZE (256 * 1024)
 
 /*
  * Attempts of one start, the first included. With the default backoff the
@@ -194,6 +196,9 @@ uploaded_cb (GObject      *source,
 /*
  * The body is the opened file itself, with its length: libsoup reads and
  * writes it a chunk at a time, so that memory stays the same for any size.
+ * It reads 8 KiB at a time, and an asynchronous read of a local file is a
+ * trip to a worker thread: through a buffer (BODY_BUFFER_SIZE) most reads
+ * are served from memory, and the file is read in large pieces.
  */
 static void
 send_body (SdUpload *self,
@@ -203,6 +208,7 @@ send_body (SdUpload *self,
   g_autofree char *escaped = g_uri_escape_string (self->filename, NULL, FALSE);
   g_autofree char *path = g_strconcat (SD_CLIENT_API "/uploads?filename=", escaped, NULL);
   SoupMessageHeaders *headers;
+  g_autoptr(GInputStream) body = NULL;
   GError *error = NULL;
 
   if ((self->msg = sd_client_new_message (self->client, "POST", path, &error)) == NULL)
@@ -211,8 +217,8 @@ send_body (SdUpload *self,
       return;
     }
 
-  soup_message_set_request_body (self->msg, self->content_type, G_INPUT_STREAM (self->stream),
-                                 self->size);
+  body = g_buffered_input_stream_new_sized (G_INPUT_STREAM (self->stream), BODY_BUFFER_SIZE);
+  soup_message_set_request_body (self->msg, self->content_type, body, self->size);
 
   headers = soup_message_get_request_headers (self->msg);
   soup_message_headers_replace (headers, "Idempotency-Key", self->idempotency_key);

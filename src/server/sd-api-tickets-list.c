@@ -50,23 +50,17 @@ append_ticket_row (sqlite3_stmt *stmt,
 }
 
 /*
- * Answers of the list, kept while the database has not changed. A kept
- * answer is keyed by the statement with its values bound (its expanded SQL),
- * which is all the answer depends on, and is only given while neither this
- * connection has changed anything (sqlite3_total_changes64(), which counts
- * every row written, committed or not) nor another connection (another
- * process, such as "supportdesk-server add-user") has committed anything
- * (PRAGMA data_version). Nothing is kept or given inside a transaction,
- * whose changes could still be rolled back.
+ * Answers of the list, kept while the database has not changed
+ * (sd_store_get_generation()). A kept answer is keyed by the statement with
+ * its values bound (its expanded SQL), which is all the answer depends on.
  */
 #define LIST_CACHE_DATA_KEY "sd-api-tickets-list-cache"
 #define LIST_CACHE_MAX_ANSWERS 64
 
 typedef struct
 {
-  GHashTable    *answers;  /* expanded SQL (sqlite3_free) → GBytes */
-  gint64         data_version;
-  sqlite3_int64  total_changes;
+  GHashTable *answers;  /* expanded SQL (sqlite3_free) → GBytes */
+  guint64     generation;
 } ListCache;
 
 static void
@@ -79,53 +73,30 @@ list_cache_free (ListCache *cache)
 /*
  * The store's cache, emptied if the database has changed since its answers
  * were kept; NULL when whether it changed cannot be told. Called before the
- * query runs: an answer is then never kept with a version older than its rows.
+ * query runs: an answer is then never kept with a generation older than its rows.
  */
 static ListCache *
-list_cache_get (SdStore *store,
-                sqlite3 *db)
+list_cache_get (SdStore *store)
 {
   ListCache *cache = g_object_get_data (G_OBJECT (store), LIST_CACHE_DATA_KEY);
-  g_autoptr(SdStatement) stmt = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 data_version;
-  sqlite3_int64 total_changes;
+  guint64 generation = sd_store_get_generation (store);
 
   if (cache == NULL)
     {
       cache = g_new0 (ListCache, 1);
       cache->answers = g_hash_table_new_full (g_str_hash, g_str_equal, sqlite3_free,
                                               (GDestroyNotify)g_bytes_unref);
-      cache->data_version = -1;
       g_object_set_data_full (G_OBJECT (store), LIST_CACHE_DATA_KEY, cache,
                               (GDestroyNotify)list_cache_free);
     }
 
-  if (!sqlite3_get_autocommit (db))
+  if (generation != cache->generation)
     {
       g_hash_table_remove_all (cache->answers);
-      cache->data_version = -1;
-      return NULL;
+      cache->generation = generation;
     }
 
-  stmt = sd_store_prepare (store, "PRAGMA data_version");
-  if (sd_store_step (store, stmt, &error) != SQLITE_ROW)
-    {
-      g_hash_table_remove_all (cache->answers);
-      cache->data_version = -1;
-      return NULL;
-    }
-  data_version = sqlite3_column_int64 (stmt, 0);
-  total_changes = sqlite3_total_changes64 (db);
-
-  if (data_version != cache->data_version || total_changes != cache->total_changes)
-    {
-      g_hash_table_remove_all (cache->answers);
-      cache->data_version = data_version;
-      cache->total_changes = total_changes;
-    }
-
-  return cache;
+  return generation != 0 ? cache : NULL;
 }
 
 /*
@@ -319,7 +290,7 @@ sd_api_tickets_list (SdRequest *request)
   /* One more than asked for tells whether there is a next page. */
   bind_named_int (stmt, ":limit", limit + 1);
 
-  cache = list_cache_get (store, sqlite3_db_handle (stmt));
+  cache = list_cache_get (store);
   if (cache != NULL && (cache_key = sqlite3_expanded_sql (stmt)) != NULL &&
       (cached = g_hash_table_lookup (cache->answers, cache_key)) != NULL)
     {

@@ -11,6 +11,11 @@ struct _SdStore
   sqlite3    *db;
   /* owned: SQL text -> sqlite3_stmt */
   GHashTable *statements;
+
+  /* What sd_store_get_generation() last saw, and the count it gave. */
+  gint64         data_version;
+  sqlite3_int64  total_changes;
+  guint64        generation;
 };
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
@@ -414,6 +419,36 @@ sd_store_step (SdStore       *self,
   sqlite3_reset (stmt);
 
   return 0;
+}
+
+guint64
+sd_store_get_generation (SdStore *self)
+{
+  g_autoptr(SdStatement) stmt = NULL;
+  gint64 data_version;
+  sqlite3_int64 total_changes;
+
+  g_return_val_if_fail (SD_IS_STORE (self), 0);
+
+  /* Changes inside a transaction may still be rolled back. */
+  if (!sqlite3_get_autocommit (self->db))
+    return 0;
+
+  stmt = sd_store_prepare (self, "PRAGMA data_version");
+  if (sd_store_step (self, stmt, NULL) != SQLITE_ROW)
+    return 0;
+
+  data_version = sqlite3_column_int64 (stmt, 0);
+  total_changes = sqlite3_total_changes64 (self->db);
+  if (self->generation == 0 || data_version != self->data_version ||
+      total_changes != self->total_changes)
+    {
+      self->generation++;
+      self->data_version = data_version;
+      self->total_changes = total_changes;
+    }
+
+  return self->generation;
 }
 
 gboolean

@@ -71,6 +71,17 @@ const char    *sd_store_column_text (sqlite3_stmt *stmt,
 int            sd_store_schema_version (SdStore   *self);
 
 /*
+ * A count that moves on whenever the database may have changed since it was
+ * last asked: a row written through this store (sqlite3_total_changes64(),
+ * committed or not) or a commit of another connection, such as another
+ * process (PRAGMA data_version). What was read from the database may be
+ * kept while the count stays the same. 0, never kept with, inside a
+ * transaction (whose changes may still be rolled back) or when it cannot be
+ * told. Asked before reading: what is kept is then never older than its count.
+ */
+guint64        sd_store_get_generation (SdStore  *self);
+
+/*
  * A borrowed statement that is reset when it goes out of scope, so that no
  * cursor keeps a read snapshot open between requests:
  *   g_autoptr(SdStatement) stmt = sd_store_prepare (store, "SELECT …");

@@ -442,6 +442,70 @@ bearer_token (SdRequest *self)
   return *value != '\0' ? value : NULL;
 }
 
+/*
+ * Sessions, kept while the database has not changed (sd_store_get_generation()),
+ * so that a request with a kept token reads neither its session nor its users.
+ * Signing out and every other change are writes, which empty it; the time a
+ * session ends is kept and checked.
+ */
+#define SESSION_CACHE_DATA_KEY "sd-request-session-cache"
+#define SESSION_CACHE_MAX 256
+
+typedef struct
+{
+  gint64  id;
+  gint64  expires_at;
+  SdUser *user;
+  SdUser *dashboard_agent;
+} KeptSession;
+
+typedef struct
+{
+  GHashTable *sessions;  /* token hash (GBytes) → KeptSession */
+  guint64     generation;
+} SessionCache;
+
+static void
+kept_session_free (KeptSession *kept)
+{
+  g_clear_object (&kept->user);
+  g_clear_object (&kept->dashboard_agent);
+  g_free (kept);
+}
+
+static void
+session_cache_free (SessionCache *cache)
+{
+  g_hash_table_unref (cache->sessions);
+  g_free (cache);
+}
+
+/* The store's kept sessions, emptied if the database has changed; NULL if that cannot be told. */
+static SessionCache *
+session_cache_get (SdStore *store)
+{
+  SessionCache *cache = g_object_get_data (G_OBJECT (store), SESSION_CACHE_DATA_KEY);
+  guint64 generation = sd_store_get_generation (store);
+
+  if (cache == NULL)
+    {
+      cache = g_new0 (SessionCache, 1);
+      cache->sessions = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                               (GDestroyNotify)g_bytes_unref,
+                                               (GDestroyNotify)kept_session_free);
+      g_object_set_data_full (G_OBJECT (store), SESSION_CACHE_DATA_KEY, cache,
+                              (GDestroyNotify)session_cache_free);
+    }
+
+  if (generation != cache->generation)
+    {
+      g_hash_table_remove_all (cache->sessions);
+      cache->generation = generation;
+    }
+
+  return generation != 0 ? cache : NULL;
+}
+
 gboolean
 sd_request_authenticate (SdRequest *self)
 {
@@ -450,7 +514,10 @@ sd_request_authenticate (SdRequest *self)
   g_autoptr(GError) error = NULL;
   guint8 hash[SD_AUTH_TOKEN_HASH_SIZE];
   const char *token;
-  gint64 user_id, customer_id;
+  gint64 user_id, customer_id, expires_at;
+  g_autoptr(GBytes) key = NULL;
+  SessionCache *cache;
+  KeptSession *kept;
   int rc;
 
   if (self->user != NULL)
@@ -466,8 +533,19 @@ sd_request_authenticate (SdRequest *self)
 
   sd_auth_hash_token (token, hash);
 
+  key = g_bytes_new (hash, sizeof hash);
+  cache = session_cache_get (store);
+  kept = cache != NULL ? g_hash_table_lookup (cache->sessions, key) : NULL;
+  if (kept != NULL && kept->expires_at > self->now)
+    {
+      self->session_id = kept->id;
+      self->user = g_object_ref (kept->user);
+      g_set_object (&self->dashboard_agent, kept->dashboard_agent);
+      return TRUE;
+    }
+
   stmt = sd_store_prepare (store,
-                           "SELECT id, user_id, customer_id FROM sessions"
+                           "SELECT id, user_id, customer_id, expires_at FROM sessions"
                            " WHERE token_hash = ?1 AND expires_at > ?2");
   sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, self->now);
@@ -488,6 +566,7 @@ sd_request_authenticate (SdRequest *self)
   self->session_id = sqlite3_column_int64 (stmt, 0);
   user_id = sqlite3_column_int64 (stmt, 1);
   customer_id = sqlite3_column_int64 (stmt, 2);
+  expires_at = sqlite3_column_int64 (stmt, 3);
   sd_statement_reset (stmt);
 
   if (customer_id != 0)
@@ -505,6 +584,18 @@ sd_request_authenticate (SdRequest *self)
     {
       sd_request_reply_internal (self, error);
       return FALSE;
+    }
+
+  if (cache != NULL)
+    {
+      if (g_hash_table_size (cache->sessions) >= SESSION_CACHE_MAX)
+        g_hash_table_remove_all (cache->sessions);
+      kept = g_new0 (KeptSession, 1);
+      kept->id = self->session_id;
+      kept->expires_at = expires_at;
+      kept->user = g_object_ref (self->user);
+      g_set_object (&kept->dashboard_agent, self->dashboard_agent);
+      g_hash_table_insert (cache->sessions, g_steal_pointer (&key), kept);
     }
 
   return TRUE;

@@ -4,6 +4,7 @@
 
 #include "sd-test-server.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #define THIRTY_DAYS (30 * 24 * 60 * 60)
@@ -460,6 +461,78 @@ test_categories (Fixture       *fixture,
   sd_test_assert_error (anonymous, 401, "unauthorized", NULL);
 }
 
+/* Runs @sql on the server's database from a connection of its own, as another program would. */
+static void
+change_database (SdTestServer *server,
+                 const char   *sql)
+{
+  g_autofree char *db_path = g_build_filename (server->data_dir, "supportdesk.db", NULL);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static const char *
+session_name (SdTestServer *server,
+              const char   *token)
+{
+  g_autoptr(SdTestResponse) response = sd_test_request (server, "GET", "/api/v1/session",
+                                                        token, NULL);
+  static char name[64];
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_strlcpy (name, json_object_get_string_member (
+                     json_object_get_object_member (sd_test_response_object (response), "user"),
+                     "name"), sizeof name);
+
+  return name;
+}
+
+/*
+ * The server may keep what it read of a session between requests, but never
+ * past a change: another program renaming the user or ending the session, or
+ * the session's end coming.
+ */
+static void
+test_kept_sessions (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *token = sd_test_login (fixture->server, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  g_autofree char *update = NULL;
+  g_autoptr(SdTestResponse) ended = NULL;
+  g_autoptr(SdTestResponse) deleted = NULL;
+  gint64 end;
+
+  g_assert_cmpstr (session_name (fixture->server, token), ==, "Alex Morgan");
+  g_assert_cmpstr (session_name (fixture->server, token), ==, "Alex Morgan");
+
+  change_database (fixture->server, "UPDATE users SET name = 'Alex Renamed'"
+                                    " WHERE email = '" SD_TEST_CUSTOMER "'");
+  g_assert_cmpstr (session_name (fixture->server, token), ==, "Alex Renamed");
+
+  /* Ending in two seconds, read now; then nothing changes until it has ended. */
+  end = g_get_real_time () / G_USEC_PER_SEC + 2;
+  update = g_strdup_printf ("UPDATE sessions SET expires_at = %" G_GINT64_FORMAT, end);
+  change_database (fixture->server, update);
+  g_assert_cmpstr (session_name (fixture->server, token), ==, "Alex Renamed");
+  while (g_get_real_time () / G_USEC_PER_SEC <= end)
+    g_usleep (100 * 1000);
+  ended = sd_test_request (fixture->server, "GET", "/api/v1/session", token, NULL);
+  sd_test_assert_error (ended, 401, "unauthorized", NULL);
+
+  g_free (token);
+  token = sd_test_login (fixture->server, SD_TEST_CUSTOMER, SD_TEST_PASSWORD);
+  g_assert_cmpstr (session_name (fixture->server, token), ==, "Alex Renamed");
+  change_database (fixture->server, "DELETE FROM sessions");
+  deleted = sd_test_request (fixture->server, "GET", "/api/v1/tickets", token, NULL);
+  sd_test_assert_error (deleted, 401, "unauthorized", NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -478,6 +551,7 @@ main (int   argc,
   ADD ("rate-limit", test_rate_limit);
   ADD ("rate-limit-concurrent", test_rate_limit_concurrent);
   ADD ("categories", test_categories);
+  ADD ("kept-sessions", test_kept_sessions);
 
 #undef ADD
 

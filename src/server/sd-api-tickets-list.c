@@ -50,54 +50,12 @@ append_ticket_row (sqlite3_stmt *stmt,
 }
 
 /*
- * Answers of the list, kept while the database has not changed
- * (sd_store_get_generation()). A kept answer is keyed by the statement with
- * its values bound (its expanded SQL), which is all the answer depends on.
+ * Answers of the list are kept while the database has not changed
+ * (sd_store_get_kept()), keyed by the statement with its values bound (its
+ * expanded SQL), which is all an answer depends on.
  */
-#define LIST_CACHE_DATA_KEY "sd-api-tickets-list-cache"
-#define LIST_CACHE_MAX_ANSWERS 64
-
-typedef struct
-{
-  GHashTable *answers;  /* expanded SQL (sqlite3_free) → GBytes */
-  guint64     generation;
-} ListCache;
-
-static void
-list_cache_free (ListCache *cache)
-{
-  g_hash_table_unref (cache->answers);
-  g_free (cache);
-}
-
-/*
- * The store's cache, emptied if the database has changed since its answers
- * were kept; NULL when whether it changed cannot be told. Called before the
- * query runs: an answer is then never kept with a generation older than its rows.
- */
-static ListCache *
-list_cache_get (SdStore *store)
-{
-  ListCache *cache = g_object_get_data (G_OBJECT (store), LIST_CACHE_DATA_KEY);
-  guint64 generation = sd_store_get_generation (store);
-
-  if (cache == NULL)
-    {
-      cache = g_new0 (ListCache, 1);
-      cache->answers = g_hash_table_new_full (g_str_hash, g_str_equal, sqlite3_free,
-                                              (GDestroyNotify)g_bytes_unref);
-      g_object_set_data_full (G_OBJECT (store), LIST_CACHE_DATA_KEY, cache,
-                              (GDestroyNotify)list_cache_free);
-    }
-
-  if (generation != cache->generation)
-    {
-      g_hash_table_remove_all (cache->answers);
-      cache->generation = generation;
-    }
-
-  return generation != 0 ? cache : NULL;
-}
+#define KEPT_ANSWERS "ticket-list-answers"
+#define KEPT_ANSWERS_MAX 64
 
 /*
  * Each word of @q becomes an FTS5 phrase, all of which must match; the last
@@ -208,7 +166,7 @@ sd_api_tickets_list (SdRequest *request)
   g_autoptr(GString) sql = g_string_new ("SELECT " SD_API_TICKET_COLUMNS " WHERE 1");
   g_autoptr(GString) answer = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  ListCache *cache;
+  GHashTable *kept;
   char *cache_key = NULL;
   GBytes *cached;
   g_autoptr(GError) error = NULL;
@@ -290,9 +248,10 @@ sd_api_tickets_list (SdRequest *request)
   /* One more than asked for tells whether there is a next page. */
   bind_named_int (stmt, ":limit", limit + 1);
 
-  cache = list_cache_get (store);
-  if (cache != NULL && (cache_key = sqlite3_expanded_sql (stmt)) != NULL &&
-      (cached = g_hash_table_lookup (cache->answers, cache_key)) != NULL)
+  kept = sd_store_get_kept (store, KEPT_ANSWERS, g_str_hash, g_str_equal, sqlite3_free,
+                            (GDestroyNotify)g_bytes_unref);
+  if (kept != NULL && (cache_key = sqlite3_expanded_sql (stmt)) != NULL &&
+      (cached = g_hash_table_lookup (kept, cache_key)) != NULL)
     {
       sqlite3_free (cache_key);
       sd_request_reply_bytes (request, SOUP_STATUS_OK, "application/json", cached);
@@ -329,10 +288,6 @@ sd_api_tickets_list (SdRequest *request)
 
   bytes = g_string_free_to_bytes (g_steal_pointer (&answer));
   if (cache_key != NULL)
-    {
-      if (g_hash_table_size (cache->answers) >= LIST_CACHE_MAX_ANSWERS)
-        g_hash_table_remove_all (cache->answers);
-      g_hash_table_insert (cache->answers, cache_key, g_bytes_ref (bytes));
-    }
+    sd_store_keep (kept, cache_key, g_bytes_ref (bytes), KEPT_ANSWERS_MAX);
   sd_request_reply_bytes (request, SOUP_STATUS_OK, "application/json", bytes);
 }

@@ -443,13 +443,13 @@ bearer_token (SdRequest *self)
 }
 
 /*
- * Sessions, kept while the database has not changed (sd_store_get_generation()),
- * so that a request with a kept token reads neither its session nor its users.
- * Signing out and every other change are writes, which empty it; the time a
- * session ends is kept and checked.
+ * Sessions are kept while the database has not changed (sd_store_get_kept()),
+ * so that a request with a known token reads neither its session nor its
+ * users. Signing out and every other change are writes, which empty them;
+ * the time a session ends is kept and checked.
  */
-#define SESSION_CACHE_DATA_KEY "sd-request-session-cache"
-#define SESSION_CACHE_MAX 256
+#define KEPT_SESSIONS "sessions"
+#define KEPT_SESSIONS_MAX 256
 
 typedef struct
 {
@@ -459,51 +459,12 @@ typedef struct
   SdUser *dashboard_agent;
 } KeptSession;
 
-typedef struct
-{
-  GHashTable *sessions;  /* token hash (GBytes) → KeptSession */
-  guint64     generation;
-} SessionCache;
-
 static void
 kept_session_free (KeptSession *kept)
 {
   g_clear_object (&kept->user);
   g_clear_object (&kept->dashboard_agent);
   g_free (kept);
-}
-
-static void
-session_cache_free (SessionCache *cache)
-{
-  g_hash_table_unref (cache->sessions);
-  g_free (cache);
-}
-
-/* The store's kept sessions, emptied if the database has changed; NULL if that cannot be told. */
-static SessionCache *
-session_cache_get (SdStore *store)
-{
-  SessionCache *cache = g_object_get_data (G_OBJECT (store), SESSION_CACHE_DATA_KEY);
-  guint64 generation = sd_store_get_generation (store);
-
-  if (cache == NULL)
-    {
-      cache = g_new0 (SessionCache, 1);
-      cache->sessions = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
-                                               (GDestroyNotify)g_bytes_unref,
-                                               (GDestroyNotify)kept_session_free);
-      g_object_set_data_full (G_OBJECT (store), SESSION_CACHE_DATA_KEY, cache,
-                              (GDestroyNotify)session_cache_free);
-    }
-
-  if (generation != cache->generation)
-    {
-      g_hash_table_remove_all (cache->sessions);
-      cache->generation = generation;
-    }
-
-  return generation != 0 ? cache : NULL;
 }
 
 gboolean
@@ -516,7 +477,7 @@ sd_request_authenticate (SdRequest *self)
   const char *token;
   gint64 user_id, customer_id, expires_at;
   g_autoptr(GBytes) key = NULL;
-  SessionCache *cache;
+  GHashTable *sessions;
   KeptSession *kept;
   int rc;
 
@@ -534,8 +495,9 @@ sd_request_authenticate (SdRequest *self)
   sd_auth_hash_token (token, hash);
 
   key = g_bytes_new (hash, sizeof hash);
-  cache = session_cache_get (store);
-  kept = cache != NULL ? g_hash_table_lookup (cache->sessions, key) : NULL;
+  sessions = sd_store_get_kept (store, KEPT_SESSIONS, g_bytes_hash, g_bytes_equal,
+                                (GDestroyNotify)g_bytes_unref, (GDestroyNotify)kept_session_free);
+  kept = sessions != NULL ? g_hash_table_lookup (sessions, key) : NULL;
   if (kept != NULL && kept->expires_at > self->now)
     {
       self->session_id = kept->id;
@@ -586,16 +548,14 @@ sd_request_authenticate (SdRequest *self)
       return FALSE;
     }
 
-  if (cache != NULL)
+  if (sessions != NULL)
     {
-      if (g_hash_table_size (cache->sessions) >= SESSION_CACHE_MAX)
-        g_hash_table_remove_all (cache->sessions);
       kept = g_new0 (KeptSession, 1);
       kept->id = self->session_id;
       kept->expires_at = expires_at;
       kept->user = g_object_ref (self->user);
       g_set_object (&kept->dashboard_agent, self->dashboard_agent);
-      g_hash_table_insert (cache->sessions, g_steal_pointer (&key), kept);
+      sd_store_keep (sessions, g_steal_pointer (&key), kept, KEPT_SESSIONS_MAX);
     }
 
   return TRUE;

@@ -16,7 +16,22 @@ struct _SdStore
   gint64         data_version;
   sqlite3_int64  total_changes;
   guint64        generation;
+  /* owned: name -> KeptTable (sd_store_get_kept()) */
+  GHashTable    *kept;
 };
+
+typedef struct
+{
+  GHashTable *table;
+  guint64     generation;
+} KeptTable;
+
+static void
+kept_table_free (KeptTable *kept)
+{
+  g_hash_table_unref (kept->table);
+  g_free (kept);
+}
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
 
@@ -202,6 +217,7 @@ sd_store_finalize (GObject *object)
 {
   SdStore *self = (SdStore *)object;
 
+  g_clear_pointer (&self->kept, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close);
 
@@ -220,6 +236,8 @@ static void
 sd_store_init (SdStore *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
+  self->kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify)kept_table_free);
 }
 
 gboolean
@@ -449,6 +467,50 @@ sd_store_get_generation (SdStore *self)
     }
 
   return self->generation;
+}
+
+GHashTable *
+sd_store_get_kept (SdStore        *self,
+                   const char     *name,
+                   GHashFunc       hash_func,
+                   GEqualFunc      key_equal_func,
+                   GDestroyNotify  key_destroy_func,
+                   GDestroyNotify  value_destroy_func)
+{
+  KeptTable *kept;
+  guint64 generation;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  generation = sd_store_get_generation (self);
+  if ((kept = g_hash_table_lookup (self->kept, name)) == NULL)
+    {
+      kept = g_new0 (KeptTable, 1);
+      kept->table = g_hash_table_new_full (hash_func, key_equal_func, key_destroy_func,
+                                           value_destroy_func);
+      g_hash_table_insert (self->kept, g_strdup (name), kept);
+    }
+
+  if (generation != kept->generation)
+    {
+      g_hash_table_remove_all (kept->table);
+      kept->generation = generation;
+    }
+
+  return generation != 0 ? kept->table : NULL;
+}
+
+void
+sd_store_keep (GHashTable *kept,
+               gpointer    key,
+               gpointer    value,
+               guint       max)
+{
+  /* Forgetting everything now and then is enough for what is asked again and again. */
+  if (g_hash_table_size (kept) >= max)
+    g_hash_table_remove_all (kept);
+  g_hash_table_insert (kept, key, value);
 }
 
 gboolean

@@ -80,6 +80,22 @@ int            sd_store_schema_version (SdStore   *self);
  * told. Asked before reading: what is kept is then never older than its count.
  */
 guint64        sd_store_get_generation (SdStore  *self);
+/*
+ * A table of what was read, kept on the store under @name (the functions
+ * are used when it is first made) and emptied whenever the generation moves
+ * on; NULL when nothing may be kept. Asked for before reading, like the
+ * generation. sd_store_keep() adds to it, emptying it first when it holds @max.
+ */
+GHashTable    *sd_store_get_kept       (SdStore        *self,
+                                        const char     *name,
+                                        GHashFunc       hash_func,
+                                        GEqualFunc      key_equal_func,
+                                        GDestroyNotify  key_destroy_func,
+                                        GDestroyNotify  value_destroy_func);
+void           sd_store_keep           (GHashTable     *kept,
+                                        gpointer        key,
+                                        gpointer        value,
+                                        guint           max);
 
 /*
  * A borrowed statement that is reset when it goes out of scope, so that no

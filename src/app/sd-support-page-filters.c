@@ -220,3 +220,36 @@ sd_support_page_filters_init (SdSupportPage *self)
   setup_drop_down (self->category_dropdown);
   setup_drop_down (self->status_dropdown);
 }
+
+void
+sd_support_page_categories_loaded_cb (GObject      *source,
+                                      GAsyncResult *result,
+                                      gpointer      user_data)
+{
+  g_autoptr(SdSupportPage) self = user_data;
+  g_autoptr(GPtrArray) categories = NULL;
+  g_autoptr(GError) error = NULL;
+
+  categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
+  if (categories == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Cannot load the categories: %s", error->message);
+      /* The list waits no longer: the remembered category is likely still good. */
+      if (self->query_deferred && self->tickets != NULL)
+        {
+          g_autoptr(SdTicketQuery) query = sd_support_page_current_query (self);
+
+          self->query_deferred = FALSE;
+          sd_ticket_list_set_query (self->tickets, query);
+          sd_support_page_update_list_state (self);
+        }
+      return;
+    }
+
+  sd_support_page_show_categories (self, categories);
+
+  /* Rows bound before the names arrived show ids. */
+  sd_support_page_rebind_rows (self);
+}

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
  * What the files of SdSupportPage share: sd-support-page.c has the list,
  * the pages navigated to from it and the page's life,
  * sd-support-page-filters.c the search and the two filters, which are
- * remembered across restarts.
+ * remembered across restarts, and the categories they and the rows show,
+ * sd-support-page-outbox.c the unsent tickets above the list.
  */
 
 struct _SdSupportPage
@@ -64,6 +65,8 @@ struct _SdSupportPage
 void           sd_support_page_update_list_state (SdSupportPage *self);
 /* Gives the list the query of the search and filters, if it changed. */
 void           sd_support_page_filters_changed   (SdSupportPage *self);
+/* Binds the rows there are again, as they are: to show names that came after them. */
+void           sd_support_page_rebind_rows       (SdSupportPage *self);
 
 /* sd-support-page-filters.c */
 /* The drop-downs' factories; once, from init. */
@@ -81,5 +84,9 @@ void           sd_support_page_show_categories   (SdSupportPage *self,
                                                   GPtrArray     *categories);
 /* "notify::selected" of either drop-down: the user chose a filter. */
 void           sd_support_page_filter_chosen_cb  (SdSupportPage *self);
+/* The answer of GET /categories, for the drop-down and the rows. */
+void           sd_support_page_categories_loaded_cb (GObject      *source,
+                                                     GAsyncResult *result,
+                                                     gpointer      user_data);
 
 G_END_DECLS

@@ -5,7 +5,6 @@
 #include "sd-support-page-private.h"
 
 #include "sd-app-errors.h"
-#include "sd-outbox-row.h"
 #include "sd-ticket-row.h"
 
 #include <glib/gi18n.h>
@@ -177,93 +176,12 @@ ensure_ticket_page (SdSupportPage *self)
   return self->ticket_page;
 }
 
-static void
-item_sent_cb (SdSupportPage *self,
-              SdOutboxItem  *item,
-              GObject       *created)
+void
+sd_support_page_rebind_rows (SdSupportPage *self)
 {
-  g_autofree char *text = NULL;
-
-  if (!SD_IS_TICKET (created))
-    return;
-
-  if (self->tickets != NULL)
-    sd_ticket_list_reload (self->tickets);
-
-  /* Just created and still looked for: it opens, as if it had never been away. */
-  if (item == self->awaited)
-    {
-      g_clear_object (&self->awaited);
-      if (g_str_equal (gtk_stack_get_visible_child_name (self->stack), "list"))
-        {
-          sd_support_page_open_ticket (self, SD_TICKET (created));
-          return;
-        }
-    }
-
-  /* Translators: %s is the ticket's subject. */
-  text = g_strdup_printf (_("Ticket “%s” was sent to support"),
-                          sd_ticket_get_subject (SD_TICKET (created)));
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
-}
-
-static gboolean
-is_ticket (gpointer item,
-           gpointer user_data)
-{
-  return sd_outbox_item_get_kind (item) == SD_OUTBOX_ITEM_KIND_TICKET;
-}
-
-static GtkWidget *
-create_outbox_row_cb (gpointer item,
-                      gpointer user_data)
-{
-  SdSupportPage *self = user_data;
-
-  return sd_outbox_row_new (self->outbox, item);
-}
-
-static void
-update_outbox_list (SdSupportPage *self)
-{
-  GListModel *model = g_object_get_data (G_OBJECT (self->outbox_list), "sd-model");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->outbox_list),
-                          model != NULL && g_list_model_get_n_items (model) > 0);
-}
-
-static void
-categories_loaded_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(SdSupportPage) self = user_data;
-  g_autoptr(GPtrArray) categories = NULL;
-  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer item;
 
-  categories = sd_client_list_categories_finish (SD_CLIENT (source), result, &error);
-  if (categories == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      g_warning ("Cannot load the categories: %s", error->message);
-      /* The list waits no longer: the remembered category is likely still good. */
-      if (self->query_deferred && self->tickets != NULL)
-        {
-          g_autoptr(SdTicketQuery) query = sd_support_page_current_query (self);
-
-          self->query_deferred = FALSE;
-          sd_ticket_list_set_query (self->tickets, query);
-          sd_support_page_update_list_state (self);
-        }
-      return;
-    }
-
-  sd_support_page_show_categories (self, categories);
-
-  /* Rows bound before the names arrived show ids: they are bound again, as they are. */
   g_hash_table_iter_init (&iter, self->bound_items);
   while (g_hash_table_iter_next (&iter, &item, NULL))
     bind_item (self, item);
@@ -449,53 +367,8 @@ sd_support_page_set_client (SdSupportPage *self,
     }
   sd_support_page_update_list_state (self);
 
-  sd_client_list_categories_async (client, self->cancellable, categories_loaded_cb,
+  sd_client_list_categories_async (client, self->cancellable, sd_support_page_categories_loaded_cb,
                                    g_object_ref (self));
-}
-
-void
-sd_support_page_set_outbox (SdSupportPage *self,
-                            SdOutbox      *outbox,
-                            SdDrafts      *drafts)
-{
-  g_autoptr(GtkFilterListModel) tickets = NULL;
-
-  g_return_if_fail (SD_IS_SUPPORT_PAGE (self));
-  g_return_if_fail (outbox == NULL || SD_IS_OUTBOX (outbox));
-
-  g_set_object (&self->drafts, drafts);
-  if (self->new_ticket_page != NULL)
-    sd_new_ticket_page_set_outbox (self->new_ticket_page, outbox, drafts);
-  if (self->ticket_page != NULL)
-    sd_ticket_page_set_outbox (self->ticket_page, outbox, drafts);
-
-  if (self->outbox == outbox)
-    return;
-
-  if (self->outbox != NULL)
-    g_signal_handlers_disconnect_by_data (self->outbox, self);
-  g_set_object (&self->outbox, outbox);
-  g_clear_object (&self->awaited);
-  gtk_list_box_bind_model (self->outbox_list, NULL, NULL, NULL, NULL);
-  g_object_set_data (G_OBJECT (self->outbox_list), "sd-model", NULL);
-
-  if (outbox != NULL)
-    {
-      /* Unsent tickets head the list, where they will be once sent. */
-      tickets = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (outbox)),
-                                           GTK_FILTER (gtk_custom_filter_new (is_ticket, NULL,
-                                                                              NULL)));
-      gtk_list_box_bind_model (self->outbox_list, G_LIST_MODEL (tickets), create_outbox_row_cb,
-                               self, NULL);
-      g_object_set_data_full (G_OBJECT (self->outbox_list), "sd-model", g_object_ref (tickets),
-                              g_object_unref);
-      g_signal_connect_object (tickets, "items-changed", G_CALLBACK (update_outbox_list), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (outbox, "item-sent", G_CALLBACK (item_sent_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
-
-  update_outbox_list (self);
 }
 
 void

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include "sd-api.h"
 #include "sd-bench-util.h"
 #include "sd-bench-words.h"
 
@@ -15,11 +16,12 @@
  * search: GET /api/v1/tickets?q=… on the seeded service, timed from this
  * client over loopback (libsoup, one kept-alive connection: the time from
  * sending the request to having read the whole answer), against the very
- * queries the server runs for it (sd-api-tickets.c: the same SQL, the same
- * MATCH expression, the same bindings, every row read; first the hits up to
- * one more than "few", which choose the plan, then the query of that plan)
- * run here directly on the same database with the sqlite3 C API. Both
- * alternate, query by query, so that a noisy neighbour hurts both alike.
+ * queries the server runs for it (built by sd-api.h's functions: the same
+ * SQL, the same MATCH expression, the same bindings, every row read; first
+ * the hits up to one more than "few", which choose the plan, then the query
+ * of that plan) run here directly on the same database with the sqlite3 C
+ * API. Both alternate, query by query, so that a noisy neighbour hurts both
+ * alike.
  *
  * One line: the median of all server times against the median of all
  * direct times; the budget is a ratio of at most 2 and, in absolute
@@ -29,14 +31,6 @@
 
 #define MEDIAN_LIMIT_MS 10.0
 #define PAGE_SIZE 50
-/* As in sd-api-tickets.c. */
-#define SEARCH_FEW_HITS 1000
-
-/* As in sd-api-tickets.c. */
-#define TICKET_COLUMNS \
-  "t.id, t.subject, t.category_id, t.status, t.requester_id, u.name, t.created_at," \
-  " t.updated_at, t.message_count, t.last_message_at, t.organization_id" \
-  " FROM tickets t JOIN users u ON u.id = t.requester_id"
 
 typedef struct
 {
@@ -54,42 +48,6 @@ typedef struct
   guint         n_results;
 } Query;
 
-/* sd-api-tickets.c's build_match(), word for word. */
-static char *
-build_match (const char *q)
-{
-  g_auto(GStrv) words = g_strsplit_set (q, " \t\r\n\f\v", -1);
-  g_autoptr(GString) match = g_string_new (NULL);
-
-  for (guint i = 0; words[i] != NULL; i++)
-    {
-      gboolean searchable = FALSE;
-
-      for (const char *p = words[i]; *p && !searchable; p = g_utf8_next_char (p))
-        searchable = g_unichar_isalnum (g_utf8_get_char (p));
-      if (!searchable)
-        continue;
-
-      if (match->len > 0)
-        g_string_append_c (match, ' ');
-      g_string_append_c (match, '"');
-      for (const char *p = words[i]; *p; p++)
-        {
-          if (*p == '"')
-            g_string_append_c (match, '"');
-          g_string_append_c (match, *p);
-        }
-      g_string_append_c (match, '"');
-    }
-
-  if (match->len == 0)
-    return NULL;
-
-  g_string_append_c (match, '*');
-
-  return g_string_free (g_steal_pointer (&match), FALSE);
-}
-
 static sqlite3_stmt *
 prepare (sqlite3    *db,
          const char *sql)
@@ -104,28 +62,23 @@ prepare (sqlite3    *db,
 
 /*
  * The statements sd_api_tickets_list() prepares for a customer's search with
- * these filters: @plus is "" for the plan that walks the organization's
- * tickets newest first, "+" for the one that looks few hits up by id.
+ * these filters, in the plan that walks the organization's tickets newest
+ * first or (@few_hits) in the one that looks the hits up by id.
  */
 static sqlite3_stmt *
 prepare_direct (sqlite3    *db,
                 const char *category,
                 const char *status,
-                const char *plus)
+                gboolean    few_hits)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " TICKET_COLUMNS " WHERE 1");
+  g_autofree char *sql = NULL;
 
-  g_string_append_printf (sql, " AND %st.organization_id = :org", plus);
-  if (category != NULL)
-    g_string_append_printf (sql, " AND %st.category_id = :category", plus);
-  if (status != NULL)
-    g_string_append_printf (sql, " AND %st.status = :status", plus);
-  g_string_append (sql, " AND t.id IN (SELECT rowid FROM ticket_search"
-                        " WHERE ticket_search MATCH :match)");
-  g_string_append_printf (sql, " ORDER BY %st.updated_at DESC, %st.id DESC LIMIT :limit",
-                          plus, plus);
+  sql = sd_api_build_list_sql (SD_API_LIST_ORGANIZATION | SD_API_LIST_MATCH |
+                               (category != NULL ? SD_API_LIST_CATEGORY : 0) |
+                               (status != NULL ? SD_API_LIST_STATUS : 0) |
+                               (few_hits ? SD_API_LIST_FEW_HITS : 0));
 
-  return prepare (db, sql->str);
+  return prepare (db, sql);
 }
 
 static void
@@ -165,14 +118,14 @@ run_direct (Query  *query,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   sqlite3_bind_text (stmt, 1, query->match, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, SEARCH_FEW_HITS + 1);
+  sqlite3_bind_int (stmt, 2, SD_API_SEARCH_FEW_HITS + 1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     hits++;
   if (rc != SQLITE_DONE)
     g_error ("Query failed: %s", sqlite3_errmsg (sqlite3_db_handle (stmt)));
   sqlite3_reset (stmt);
 
-  stmt = hits <= SEARCH_FEW_HITS ? query->by_id_stmt : query->walk_stmt;
+  stmt = hits <= SD_API_SEARCH_FEW_HITS ? query->by_id_stmt : query->walk_stmt;
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   bind_named_int (stmt, ":org", organization_id);
@@ -263,11 +216,10 @@ query_new (sqlite3    *db,
   query->category = category;
   query->status = status;
   query->path = g_string_free (path, FALSE);
-  query->match = build_match (q);
-  query->few_hits_stmt = prepare (db, "SELECT rowid FROM ticket_search"
-                                      " WHERE ticket_search MATCH ?1 LIMIT ?2");
-  query->walk_stmt = prepare_direct (db, category, status, "");
-  query->by_id_stmt = prepare_direct (db, category, status, "+");
+  query->match = sd_api_build_search_match (q);
+  query->few_hits_stmt = prepare (db, SD_API_SEARCH_HITS_SQL);
+  query->walk_stmt = prepare_direct (db, category, status, FALSE);
+  query->by_id_stmt = prepare_direct (db, category, status, TRUE);
   query->server_ms = g_array_new (FALSE, FALSE, sizeof (double));
   query->direct_ms = g_array_new (FALSE, FALSE, sizeof (double));
 

@@ -62,8 +62,8 @@ append_ticket_row (sqlite3_stmt *stmt,
  * one matches as a prefix, for search as you type. Quotes are doubled, so no
  * word can use FTS5's query syntax.
  */
-static char *
-build_match (const char *q)
+char *
+sd_api_build_search_match (const char *q)
 {
   g_auto(GStrv) words = g_strsplit_set (q, " \t\r\n\f\v", -1);
   g_autoptr(GString) match = g_string_new (NULL);
@@ -124,13 +124,11 @@ bind_named_text (sqlite3_stmt *stmt,
  * With many, walking the tickets newest first (by an index) until the page
  * is full stops early. With few, that walk goes through every ticket;
  * looking the hits up by id and sorting them is then far quicker. A search
- * with at most this many hits, among all tickets, takes the second way.
- */
-#define SEARCH_FEW_HITS 1000
-
-/*
- * Sets *@out_few to whether @match has at most SEARCH_FEW_HITS hits. Only
- * the plan depends on it, never the answer.
+ * with at most SD_API_SEARCH_FEW_HITS hits, among all tickets, takes the
+ * second way.
+ *
+ * Sets *@out_few to whether @match has that few hits. Only the plan depends
+ * on it, never the answer.
  */
 static gboolean
 search_has_few_hits (SdStore     *store,
@@ -142,16 +140,44 @@ search_has_few_hits (SdStore     *store,
   guint hits = 0;
   int rc;
 
-  stmt = sd_store_prepare (store,
-                           "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 LIMIT ?2");
+  stmt = sd_store_prepare (store, SD_API_SEARCH_HITS_SQL);
   sqlite3_bind_text (stmt, 1, match, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 2, SEARCH_FEW_HITS + 1);
+  sqlite3_bind_int (stmt, 2, SD_API_SEARCH_FEW_HITS + 1);
   while ((rc = sd_store_step (store, stmt, error)) == SQLITE_ROW)
     hits++;
 
-  *out_few = hits <= SEARCH_FEW_HITS;
+  *out_few = hits <= SD_API_SEARCH_FEW_HITS;
 
   return rc != 0;
+}
+
+/* Built from fixed fragments only, so each shape is prepared once and cached. */
+char *
+sd_api_build_list_sql (SdApiListParts parts)
+{
+  GString *sql = g_string_new ("SELECT " SD_API_TICKET_COLUMNS " WHERE 1");
+  /*
+   * "+" keeps SQLite from using an index for a term, so that with few hits
+   * it looks them up by id and sorts them rather than walk an index.
+   */
+  const char *plus = (parts & SD_API_LIST_FEW_HITS) != 0 ? "+" : "";
+
+  if ((parts & SD_API_LIST_ORGANIZATION) != 0)
+    g_string_append_printf (sql, " AND %st.organization_id = :org", plus);
+  if ((parts & SD_API_LIST_CATEGORY) != 0)
+    g_string_append_printf (sql, " AND %st.category_id = :category", plus);
+  if ((parts & SD_API_LIST_STATUS) != 0)
+    g_string_append_printf (sql, " AND %st.status = :status", plus);
+  if ((parts & SD_API_LIST_MATCH) != 0)
+    g_string_append (sql, " AND t.id IN (SELECT rowid FROM ticket_search"
+                          " WHERE ticket_search MATCH :match)");
+  if ((parts & SD_API_LIST_CURSOR) != 0)
+    g_string_append_printf (sql, " AND (%st.updated_at, %st.id) < (:after_updated, :after_id)",
+                            plus, plus);
+  g_string_append_printf (sql, " ORDER BY %st.updated_at DESC, %st.id DESC LIMIT :limit",
+                          plus, plus);
+
+  return g_string_free (sql, FALSE);
 }
 
 void
@@ -163,7 +189,7 @@ sd_api_tickets_list (SdRequest *request)
   const char *status = sd_request_get_query (request, "status");
   const char *cursor = sd_request_get_query (request, "cursor");
   g_autoptr(SdStatement) stmt = NULL;
-  g_autoptr(GString) sql = g_string_new ("SELECT " SD_API_TICKET_COLUMNS " WHERE 1");
+  g_autofree char *sql = NULL;
   g_autoptr(GString) answer = NULL;
   g_autoptr(GBytes) bytes = NULL;
   GHashTable *kept;
@@ -176,7 +202,6 @@ sd_api_tickets_list (SdRequest *request)
   gint64 last_updated = 0, last_id = 0;
   SdTicketStatus wanted_status;
   gboolean few_hits = FALSE;
-  const char *plus;
   guint limit, count = 0;
   int rc;
 
@@ -208,7 +233,7 @@ sd_api_tickets_list (SdRequest *request)
                                   "The search words must be UTF-8 text");
           return;
         }
-      match = build_match (q);
+      match = sd_api_build_search_match (q);
     }
 
   if (match != NULL && !search_has_few_hits (store, match, &few_hits, &error))
@@ -216,29 +241,13 @@ sd_api_tickets_list (SdRequest *request)
       sd_request_reply_internal (request, error);
       return;
     }
-  /*
-   * "+" keeps SQLite from using an index for a term, so that with few hits
-   * it looks them up by id and sorts them rather than walk an index.
-   */
-  plus = few_hits ? "+" : "";
-
-  /* Built from fixed fragments only, so each shape is prepared once and cached. */
-  if (!sd_request_is_agent (request))
-    g_string_append_printf (sql, " AND %st.organization_id = :org", plus);
-  if (category != NULL)
-    g_string_append_printf (sql, " AND %st.category_id = :category", plus);
-  if (status != NULL)
-    g_string_append_printf (sql, " AND %st.status = :status", plus);
-  if (match != NULL)
-    g_string_append (sql, " AND t.id IN (SELECT rowid FROM ticket_search"
-                          " WHERE ticket_search MATCH :match)");
-  if (cursor != NULL)
-    g_string_append_printf (sql, " AND (%st.updated_at, %st.id) < (:after_updated, :after_id)",
-                            plus, plus);
-  g_string_append_printf (sql, " ORDER BY %st.updated_at DESC, %st.id DESC LIMIT :limit",
-                          plus, plus);
-
-  stmt = sd_store_prepare (store, sql->str);
+  sql = sd_api_build_list_sql ((sd_request_is_agent (request) ? 0 : SD_API_LIST_ORGANIZATION) |
+                               (category != NULL ? SD_API_LIST_CATEGORY : 0) |
+                               (status != NULL ? SD_API_LIST_STATUS : 0) |
+                               (match != NULL ? SD_API_LIST_MATCH : 0) |
+                               (cursor != NULL ? SD_API_LIST_CURSOR : 0) |
+                               (few_hits ? SD_API_LIST_FEW_HITS : 0));
+  stmt = sd_store_prepare (store, sql);
   bind_named_int (stmt, ":org", sd_user_get_organization_id (sd_request_get_user (request)));
   bind_named_text (stmt, ":category", category);
   bind_named_text (stmt, ":status", status);

@@ -93,6 +93,37 @@ gboolean  sd_api_check_category          (SdRequest  *request,
   "t.id, t.subject, t.category_id, t.status, t.requester_id, u.name, t.created_at," \
   " t.updated_at, t.message_count, t.last_message_at, t.organization_id" \
   " FROM tickets t JOIN users u ON u.id = t.requester_id"
+/*
+ * The ticket list's query (sd-api-tickets-list.c), which bench/search.c
+ * also runs directly on a database to compare with the server.
+ *
+ * The FTS5 expression for the search words @q: each word a phrase, all of
+ * which must match, the last as a prefix; NULL when no word has a letter
+ * or digit.
+ */
+char     *sd_api_build_search_match       (const char *q);
+/*
+ * A search with at most this many hits (SD_API_SEARCH_HITS_SQL, bound to the
+ * expression and to one more than this) takes the plan that looks them up by id.
+ */
+#define SD_API_SEARCH_FEW_HITS 1000
+#define SD_API_SEARCH_HITS_SQL \
+  "SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?1 LIMIT ?2"
+
+/* What a list is narrowed by, and its plan. */
+typedef enum
+{
+  SD_API_LIST_ORGANIZATION = 1 << 0,  /* :org */
+  SD_API_LIST_CATEGORY     = 1 << 1,  /* :category */
+  SD_API_LIST_STATUS       = 1 << 2,  /* :status */
+  SD_API_LIST_MATCH        = 1 << 3,  /* :match */
+  SD_API_LIST_CURSOR       = 1 << 4,  /* :after_updated, :after_id */
+  SD_API_LIST_FEW_HITS     = 1 << 5,  /* a search with few hits */
+} SdApiListParts;
+
+/* The list's SQL with these parts, newest activity first, at most :limit tickets. */
+char     *sd_api_build_list_sql           (SdApiListParts parts);
+
 /* Subjects, in characters after trimming. */
 #define SD_API_SUBJECT_MAX_CHARS 200
 /* Uploads attached to one ticket or message. */

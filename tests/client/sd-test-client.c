@@ -115,3 +115,28 @@ sd_test_create_ticket (SdTestServer *server,
 
   return json_object_get_int_member (sd_test_response_object (response), "id");
 }
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *)data == NULL;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+sd_test_finalize_outbox (SdOutbox *outbox)
+{
+  gpointer weak = outbox;
+  /* The worker's thread finalizes it without waking this loop: a tick looks. */
+  guint tick = g_timeout_add (5, tick_cb, NULL);
+
+  g_object_add_weak_pointer (G_OBJECT (outbox), &weak);
+  g_object_unref (outbox);
+  sd_test_wait_until (is_null, &weak);
+  g_source_remove (tick);
+}

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sd-client.h"
+#include "sd-outbox.h"
 #include "sd-test-server.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,13 @@ void          sd_test_store_result_cb (GObject          *source,
                                        gpointer          user_data);
 /* Iterates whatever is pending, for up to @milliseconds, without waiting for a condition. */
 void          sd_test_run_for         (guint             milliseconds);
+
+/*
+ * Drops the last reference to @outbox and waits until it is gone: the disk
+ * worker may hold it a moment longer, after its last job returned, and
+ * finalize it on its own thread.
+ */
+void          sd_test_finalize_outbox (SdOutbox         *outbox);
 
 /* A client of @server signed in as @email (the token comes from the fixture's own request). */
 SdClient     *sd_test_client_new      (SdTestServer     *server,

@@ -174,35 +174,6 @@ first_seed (void)
   return (guint32)seed;
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/*
- * Drops the last reference to @outbox and waits until it is gone: the disk
- * worker may hold it a moment longer and finalize it on its own thread
- * (hence the tick, which wakes the loop to look).
- */
-static void
-finalize_outbox (SdOutbox *outbox)
-{
-  gpointer weak = outbox;
-  guint tick = g_timeout_add (5, tick_cb, NULL);
-
-  g_object_add_weak_pointer (G_OBJECT (outbox), &weak);
-  g_object_unref (outbox);
-  sd_test_wait_until (is_null, &weak);
-  g_source_remove (tick);
-}
-
 static void
 item_sent_cb (SdOutbox     *outbox,
               SdOutboxItem *item,
@@ -288,6 +259,12 @@ drained_or_stuck (gpointer data)
     }
 
   return n == 0;
+}
+
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
 }
 
 /*
@@ -663,7 +640,7 @@ test_flaky_network (Fixture       *fixture,
       g_assert_cmpuint (fixture->n_sent, ==, FLAKY_ITEMS);
       /* Sent items leave the disk too. */
       sd_test_wait_until (outbox_dir_is_empty, outbox);
-      finalize_outbox (g_steal_pointer (&outbox));
+      sd_test_finalize_outbox (g_steal_pointer (&outbox));
 
       assert_exactly_once (fixture, items);
 
@@ -791,7 +768,7 @@ test_server_killed_creating (Fixture       *fixture,
       drain (outbox);
       g_assert_cmpuint (fixture->n_sent, ==, CREATE_KILL_ITEMS);
       sd_test_wait_until (outbox_dir_is_empty, outbox);
-      finalize_outbox (g_steal_pointer (&outbox));
+      sd_test_finalize_outbox (g_steal_pointer (&outbox));
 
       assert_exactly_once (fixture, items);
 
@@ -925,7 +902,7 @@ test_server_killed_uploading (Fixture       *fixture,
       drain (outbox);
       g_assert_cmpuint (fixture->n_sent, ==, items->len);
       sd_test_wait_until (outbox_dir_is_empty, outbox);
-      finalize_outbox (g_steal_pointer (&outbox));
+      sd_test_finalize_outbox (g_steal_pointer (&outbox));
 
       assert_exactly_once (fixture, items);
 
@@ -1111,7 +1088,7 @@ test_app_killed (Fixture       *fixture,
       drain (outbox);
       g_assert_cmpuint (fixture->n_sent, ==, loaded);
       sd_test_wait_until (outbox_dir_is_empty, outbox);
-      finalize_outbox (g_steal_pointer (&outbox));
+      sd_test_finalize_outbox (g_steal_pointer (&outbox));
 
       assert_exactly_once (fixture, items);
 
@@ -1216,7 +1193,7 @@ test_retry_after (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_sent, ==, 1);
   g_signal_handlers_disconnect_by_data (item, &log);
   g_clear_object (&item);
-  finalize_outbox (g_steal_pointer (&outbox));
+  sd_test_finalize_outbox (g_steal_pointer (&outbox));
   assert_exactly_once (fixture, items);
 
   /*

@@ -56,35 +56,6 @@ new_outbox (Fixture *fixture)
   return outbox;
 }
 
-static gboolean
-is_null (gpointer data)
-{
-  return *(gpointer *)data == NULL;
-}
-
-static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/*
- * Drops the last reference to @outbox and waits until it is gone: the disk
- * worker may hold it a moment longer, after its last job returned, and
- * finalize it on its own thread (hence the tick, which wakes the loop to look).
- */
-static void
-finalize_outbox (SdOutbox *outbox)
-{
-  gpointer weak = outbox;
-  guint tick = g_timeout_add (5, tick_cb, NULL);
-
-  g_object_add_weak_pointer (G_OBJECT (outbox), &weak);
-  g_object_unref (outbox);
-  sd_test_wait_until (is_null, &weak);
-  g_source_remove (tick);
-}
-
 static void
 load (SdOutbox *outbox)
 {
@@ -137,7 +108,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  finalize_outbox (fixture->outbox);
+  sd_test_finalize_outbox (fixture->outbox);
   g_clear_pointer (&fixture->sent, g_ptr_array_unref);
   g_clear_object (&fixture->outbox_dir);
   remove_tree (fixture->dir);
@@ -390,7 +361,7 @@ test_survives_restart (Fixture       *fixture,
   g_clear_object (&item);
 
   /* A new run on the same folder finds the item as it was written, with its key. */
-  finalize_outbox (g_steal_pointer (&fixture->outbox));
+  sd_test_finalize_outbox (g_steal_pointer (&fixture->outbox));
   again = new_outbox (fixture);
   load (again);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 1);
@@ -593,7 +564,7 @@ test_refused_token (Fixture       *fixture,
   g_ptr_array_add (uploads, new_upload (fixture, "trace.txt", "stack trace\n"));
   item = add_ticket (fixture->outbox, "Expired attachment", uploads);
   g_clear_object (&item);
-  finalize_outbox (g_steal_pointer (&fixture->outbox));
+  sd_test_finalize_outbox (g_steal_pointer (&fixture->outbox));
   spoil_token (fixture);
 
   /* The file is uploaded again under a new key, and the ticket made once, with it. */
@@ -631,7 +602,7 @@ test_broken_items (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 0);
   g_assert_false (g_file_test (half, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
-  finalize_outbox (g_steal_pointer (&again));
+  sd_test_finalize_outbox (g_steal_pointer (&again));
 }
 
 #define add_test(path, func) \
